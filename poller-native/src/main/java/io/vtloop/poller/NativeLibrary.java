@@ -21,7 +21,8 @@ import java.nio.file.StandardCopyOption;
  * arena and deletes the file again; the mapping stays valid. The extraction directory
  * must be writable and on a file system mounted without {@code noexec}.
  *
- * <p>This is the only class of the binding that calls restricted FFM methods
+ * <p>This is the only class of the binding that calls restricted FFM methods (through
+ * {@link RestrictedMethods}, which the agent can route through {@code java.base})
  * ({@link SymbolLookup#libraryLookup(Path, Arena)} and {@link Linker#downcallHandle}).
  * It depends on {@code java.base} only, so that it may be loaded by the bootstrap class
  * loader. Loading happens once, in the static initializer; a failure is recorded, not
@@ -88,7 +89,7 @@ public final class NativeLibrary {
         }
         MemorySegment address = LOOKUP.find(symbol).orElseThrow(
                 () -> new UnsatisfiedLinkError("symbol " + symbol + " not found in " + RESOURCE));
-        return Linker.nativeLinker().downcallHandle(address, fd, options);
+        return RestrictedMethods.downcallHandle(address, fd, options);
     }
 
     private static SymbolLookup load() {
@@ -116,7 +117,7 @@ public final class NativeLibrary {
                     + "; set -D" + DIR_PROPERTY + "=<a writable directory>", e);
         }
         try {
-            return SymbolLookup.libraryLookup(file, Arena.global());
+            return RestrictedMethods.libraryLookup(file, Arena.global());
         } catch (RuntimeException e) {
             throw failure("cannot load " + file + ": " + e + "; if " + dirName + " is mounted noexec, set -D"
                     + DIR_PROPERTY + "=<a directory on an exec-mounted file system>", e);
