@@ -1,0 +1,185 @@
+package io.vtloop.agent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.ClassTransform;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.CodeModel;
+import java.lang.classfile.MethodElement;
+import java.lang.classfile.MethodModel;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.instrument.ClassDefinition;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import static java.lang.constant.ConstantDescs.*;
+
+/**
+ * The patches vtloop applies to {@code java.base}, built with the {@code java.lang.classfile}
+ * API from the running JDK's own class files. Every patch point is checked first (class,
+ * method name and descriptor); if any is missing the whole set is refused with a message
+ * naming it, and nothing is patched. All patches change method bodies only, so they apply
+ * by redefinition to loaded and not-yet-loaded classes alike.
+ *
+ * <pre>
+ *  class                       method                          becomes
+ *  java.lang.VirtualThread     &lt;init&gt;(Executor,String,int,   scheduler = VirtualThreadHooks.scheduler(scheduler)
+ *                              Runnable)                       first, then the original body
+ *  sun.nio.ch.Poller           &lt;clinit&gt;                        nothing: the JDK's pollers are never created
+ *                              poll(int,int,long,BooleanSupplier)  PollerHooks.poll(...)
+ *                              pollSelector(int,long)          PollerHooks.pollSelector(...)
+ *                              stopPoll(int,int), stopPoll(int)  PollerHooks.stopPoll(...)
+ *                              masterPoller(), readPollers(),  null, List.of(), List.of()
+ *                              writePollers()
+ *  sun.nio.ch.UnixDispatcher   close(FileDescriptor)           PollerHooks.beforeClose(fd) first
+ *  sun.nio.ch.EPollSelectorImpl implClose()                    PollerHooks.beforeClose(epfd) first
+ * </pre>
+ */
+final class JdkPatches {
+    private static final ClassDesc CD_Runnable = ClassDesc.of("java.lang.Runnable");
+    private static final ClassDesc CD_EXECUTOR = ClassDesc.of("java.util.concurrent.Executor");
+    private static final ClassDesc CD_BOOLEAN_SUPPLIER = ClassDesc.of("java.util.function.BooleanSupplier");
+    private static final ClassDesc CD_FILE_DESCRIPTOR = ClassDesc.of("java.io.FileDescriptor");
+    private static final ClassDesc CD_VT_HOOKS = ClassDesc.of("io.vtloop.agent.VirtualThreadHooks");
+    private static final ClassDesc CD_POLLER_HOOKS = ClassDesc.of("io.vtloop.agent.PollerHooks");
+
+    /** A patch point that is missing or has another shape in this JDK. */
+    static final class ShapeException extends Exception {
+        ShapeException(String message) { super(message); }
+    }
+
+    /** One method to patch: its name, descriptor and the new code (whole body or prefix). */
+    private record Edit(String name, MethodTypeDesc type, boolean prefixOnly, Consumer<CodeBuilder> code) { }
+
+    private final Map<String, List<Edit>> edits = new LinkedHashMap<>();
+
+    JdkPatches() {
+        // java.lang.VirtualThread: choose vtloop's scheduler when none is given
+        MethodTypeDesc vtInit = MethodTypeDesc.of(CD_void, CD_EXECUTOR, CD_String, CD_int, CD_Runnable);
+        add("java.lang.VirtualThread", new Edit(INIT_NAME, vtInit, true, cb -> cb
+                .aload(1)
+                .invokestatic(CD_VT_HOOKS, "scheduler", MethodTypeDesc.of(CD_EXECUTOR, CD_EXECUTOR))
+                .astore(1)));
+
+        // sun.nio.ch.Poller: every entry point goes to vtloop; the static initializer starts nothing
+        String poller = "sun.nio.ch.Poller";
+        add(poller, new Edit(CLASS_INIT_NAME, MTD_void, false, CodeBuilder::return_));
+        MethodTypeDesc poll = MethodTypeDesc.of(CD_void, CD_int, CD_int, CD_long, CD_BOOLEAN_SUPPLIER);
+        add(poller, new Edit("poll", poll, false, cb -> cb
+                .iload(0).iload(1).lload(2).aload(4)
+                .invokestatic(CD_POLLER_HOOKS, "poll", poll).return_()));
+        MethodTypeDesc pollSelector = MethodTypeDesc.of(CD_void, CD_int, CD_long);
+        add(poller, new Edit("pollSelector", pollSelector, false, cb -> cb
+                .iload(0).lload(1)
+                .invokestatic(CD_POLLER_HOOKS, "pollSelector", pollSelector).return_()));
+        MethodTypeDesc stopPoll2 = MethodTypeDesc.of(CD_void, CD_int, CD_int);
+        add(poller, new Edit("stopPoll", stopPoll2, false, cb -> cb
+                .iload(0).iload(1)
+                .invokestatic(CD_POLLER_HOOKS, "stopPoll", stopPoll2).return_()));
+        MethodTypeDesc stopPoll1 = MethodTypeDesc.of(CD_void, CD_int);
+        add(poller, new Edit("stopPoll", stopPoll1, false, cb -> cb
+                .iload(0)
+                .invokestatic(CD_POLLER_HOOKS, "stopPoll", stopPoll1).return_()));
+        ClassDesc cdPoller = ClassDesc.of(poller);
+        add(poller, new Edit("masterPoller", MethodTypeDesc.of(cdPoller), false, cb -> cb.aconst_null().areturn()));
+        for (String m : List.of("readPollers", "writePollers"))
+            add(poller, new Edit(m, MethodTypeDesc.of(CD_List), false, cb -> cb
+                    .invokestatic(CD_List, "of", MethodTypeDesc.of(CD_List), true).areturn()));
+
+        // close paths: forget the fd before the number can be reused
+        MethodTypeDesc beforeCloseFd = MethodTypeDesc.of(CD_void, CD_FILE_DESCRIPTOR);
+        add("sun.nio.ch.UnixDispatcher", new Edit("close", beforeCloseFd, true, cb -> cb
+                .aload(1)
+                .invokestatic(CD_POLLER_HOOKS, "beforeClose", beforeCloseFd)));
+        ClassDesc cdSelector = ClassDesc.of("sun.nio.ch.EPollSelectorImpl");
+        add("sun.nio.ch.EPollSelectorImpl", new Edit("implClose", MTD_void, true, cb -> cb
+                .aload(0).getfield(cdSelector, "epfd", CD_int)
+                .invokestatic(CD_POLLER_HOOKS, "beforeClose", MethodTypeDesc.of(CD_void, CD_int))));
+    }
+
+    private void add(String className, Edit edit) {
+        edits.computeIfAbsent(className, k -> new ArrayList<>()).add(edit);
+    }
+
+    /** The classes this set patches. */
+    List<String> classNames() { return List.copyOf(edits.keySet()); }
+
+    /**
+     * Loads (without initializing) each target class, checks every patch point against the
+     * JDK's class file and returns the redefinitions. Throws before anything is applied.
+     */
+    ClassDefinition[] build() throws ShapeException {
+        List<ClassDefinition> defs = new ArrayList<>();
+        for (var e : edits.entrySet()) {
+            String name = e.getKey();
+            Class<?> cls;
+            try {
+                cls = Class.forName(name, false, null);
+            } catch (ClassNotFoundException ex) {
+                throw new ShapeException("class " + name + " not found in this JDK");
+            }
+            byte[] original = classFile(name);
+            defs.add(new ClassDefinition(cls, patch(name, original, e.getValue())));
+        }
+        return defs.toArray(ClassDefinition[]::new);
+    }
+
+    private static byte[] classFile(String name) throws ShapeException {
+        String resource = name.replace('.', '/') + ".class";
+        try (InputStream in = Object.class.getModule().getResourceAsStream(resource)) {
+            if (in == null) throw new ShapeException("class file " + resource + " not found in java.base");
+            return in.readAllBytes();
+        } catch (IOException ex) {
+            throw new ShapeException("cannot read " + resource + ": " + ex);
+        }
+    }
+
+    private static byte[] patch(String className, byte[] bytes, List<Edit> classEdits) throws ShapeException {
+        ClassFile cf = ClassFile.of();
+        ClassModel model = cf.parse(bytes);
+        for (Edit ed : classEdits) {
+            boolean found = model.methods().stream().anyMatch(m -> matches(m, ed));
+            if (!found)
+                throw new ShapeException(className + "." + ed.name() + ed.type().descriptorString()
+                        + " not found: this JDK's patch points differ from JDK 25's");
+        }
+        ClassTransform transform = (clb, ce) -> {
+            Edit ed = ce instanceof MethodModel mm ? editFor(mm, classEdits) : null;
+            if (ed == null) {
+                clb.with(ce);
+                return;
+            }
+            MethodModel mm = (MethodModel) ce;
+            clb.withMethod(mm.methodName(), mm.methodType(), mm.flags().flagsMask(), mb -> {
+                for (MethodElement me : mm) {
+                    if (me instanceof CodeModel code) {
+                        mb.withCode(cb -> {
+                            ed.code().accept(cb);
+                            if (ed.prefixOnly()) code.forEach(cb::with);
+                        });
+                    } else {
+                        mb.with(me);
+                    }
+                }
+            });
+        };
+        return cf.transformClass(model, transform);
+    }
+
+    private static Edit editFor(MethodModel m, List<Edit> classEdits) {
+        for (Edit ed : classEdits) if (matches(m, ed)) return ed;
+        return null;
+    }
+
+    private static boolean matches(MethodModel m, Edit ed) {
+        return m.methodName().equalsString(ed.name())
+                && m.methodType().equalsString(ed.type().descriptorString())
+                && m.code().isPresent();
+    }
+}

@@ -1,0 +1,139 @@
+package io.vtloop.scheduler;
+
+import io.vtloop.poller.EpollPoller;
+import io.vtloop.poller.EventBuffer;
+import io.vtloop.poller.Events;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A carrier thread ({@code vtloop-carrier-N}): runs virtual threads' continuations from its
+ * {@link RunQueue} and polls its own {@link EpollPoller} for the fds registered on it.
+ *
+ * <p>Loop: take a task (local queue; the shared injection queue every 61 ticks and when
+ * local is empty; else steal half of another carrier's queue) and run it, polling events
+ * without blocking every {@code vtloop.pollInterval} tasks; with no task, poll without
+ * blocking; with no events either, sleep in the poller until an event, a timer or a
+ * {@link EpollPoller#wakeup}. A virtual thread woken by an event is queued here, on the
+ * carrier that polled the event.
+ *
+ * <p>Sleep/wake-up protocol (no lost wake-up):
+ * <pre>
+ *  carrier (going to sleep)                 submitter (from any other thread)
+ *  1. sleeping = true      (volatile)       a. offer task to a queue  (volatile/CAS)
+ *  2. re-check queues; work? -> step 5      b. if sleeping: CAS sleeping true -> false,
+ *  3. poller.poll(-1 or next timer)            and the winner calls poller.wakeup()
+ *  4. (returns: event or wake-up)
+ *  5. sleeping = false
+ * </pre>
+ * Steps 1-2 and a-b are Dekker-style: either the carrier sees the task in step 2 or the
+ * submitter sees {@code sleeping} in step b and wakes it. The native wakeup is itself
+ * coalesced (at most one eventfd write per sleep).
+ */
+public final class Carrier extends Thread {
+    private static final VarHandle SLEEPING;
+    static {
+        try {
+            SLEEPING = MethodHandles.lookup().findVarHandle(Carrier.class, "sleeping", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final CarrierScheduler scheduler;
+    final int index;
+    final RunQueue queue = new RunQueue();
+    final EpollPoller poller;
+    private final EventBuffer events;
+    private final int pollInterval;
+    private volatile boolean sleeping;
+    private int tick;
+    final CarrierStats stats = new CarrierStats();
+
+    Carrier(CarrierScheduler scheduler, int index, int pollInterval) throws IOException {
+        super(null, null, "vtloop-carrier-" + index, 0, false);
+        this.scheduler = scheduler;
+        this.index = index;
+        this.pollInterval = pollInterval;
+        this.poller = EpollPoller.open();
+        this.events = new EventBuffer(1024);
+        setDaemon(true);
+    }
+
+    /** Queues a task on this carrier; called on this carrier only. */
+    void push(Runnable task) {
+        if (!queue.offer(task)) {
+            scheduler.inject(task);   // ring full: overflow to the shared queue
+            return;
+        }
+        if (queue.size() > 1) scheduler.wakeIdle(this);   // surplus: let a sleeper steal
+    }
+
+    /** Wakes this carrier if it sleeps in its poller; returns true if this call woke it. */
+    boolean wakeIfSleeping() {
+        if (sleeping && SLEEPING.compareAndSet(this, true, false)) {
+            poller.wakeup();
+            stats.wakeupsSent++;   // racy, statistics only
+            return true;
+        }
+        return false;
+    }
+
+    boolean isSleeping() { return sleeping; }
+
+    @Override
+    public void run() {
+        for (;;) {
+            try {
+                Runnable task = nextTask();
+                if (task != null) {
+                    stats.tasks++;
+                    task.run();
+                    if (++tick % pollInterval == 0) pollEvents(0);
+                } else if (pollEvents(0) == 0) {
+                    sleep0();
+                }
+            } catch (Throwable e) {
+                // runContinuation handles the virtual thread's own exceptions; anything here is
+                // a vtloop bug or an OOME: report it and keep the carrier alive
+                try { e.printStackTrace(); } catch (Throwable ignore) { }
+            }
+        }
+    }
+
+    private Runnable nextTask() {
+        Runnable t;
+        if (tick % 61 == 0 && (t = scheduler.pollInjected()) != null) return t;   // fairness
+        if ((t = queue.poll()) != null) return t;
+        if ((t = scheduler.pollInjected()) != null) return t;
+        return scheduler.steal(this);
+    }
+
+    private void sleep0() throws IOException {
+        SLEEPING.setVolatile(this, true);
+        if (scheduler.hasWorkFor(this)) {
+            sleeping = false;
+            return;
+        }
+        stats.sleeps++;
+        pollEvents(-1);
+        sleeping = false;
+    }
+
+    /** Polls this carrier's poller and dispatches the events; returns the number of events. */
+    private int pollEvents(long timeoutNanos) throws IOException {
+        stats.polls++;
+        int n = poller.poll(events, timeoutNanos);
+        for (int i = 0; i < n; i++) {
+            FdState s = scheduler.fds.lookup(events.token(i));
+            if (s == null) { stats.staleEvents++; continue; }
+            int ev = events.events(i);
+            if ((ev & (Events.IN | Events.RDHUP | Events.HUP | Events.ERR)) != 0) s.edge(FdState.READ);
+            if ((ev & (Events.OUT | Events.HUP | Events.ERR)) != 0) s.edge(FdState.WRITE);
+        }
+        stats.events += n;
+        return n;
+    }
+}

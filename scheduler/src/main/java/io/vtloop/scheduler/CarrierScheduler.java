@@ -1,0 +1,162 @@
+package io.vtloop.scheduler;
+
+import jdk.internal.access.JavaLangAccess;
+import jdk.internal.access.SharedSecrets;
+
+import java.io.IOException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
+
+/**
+ * vtloop's scheduler for virtual threads: {@code N} {@link Carrier}s, each with a run queue
+ * and its own native poller, plus a shared queue for tasks submitted from other threads.
+ *
+ * <p>{@link #execute} is the virtual thread scheduler entry point. The JDK calls it with
+ * the virtual thread pinned, so a call made on a carrier (a virtual thread unparking
+ * another, or the carrier's poll loop dispatching an event) queues the task on that
+ * carrier; a call from any other thread (timers, the main thread, platform threads) goes to
+ * the shared queue and wakes a sleeping carrier.
+ *
+ * <p>{@link #park} is the socket-wait entry point (the JDK's {@code Poller.poll}): the fd is
+ * registered once, edge-triggered, with the poller of the carrier where it first parks, and
+ * its {@link FdState} remembers edges.
+ */
+public final class CarrierScheduler implements Executor {
+    private static final JavaLangAccess JLA = SharedSecrets.getJavaLangAccess();
+
+    final Config config;
+    final Carrier[] carriers;
+    final FdTable fds = new FdTable();
+    private final ConcurrentLinkedQueue<Runnable> injected = new ConcurrentLinkedQueue<>();
+
+    private CarrierScheduler(Config config) throws IOException {
+        this.config = config;
+        this.carriers = new Carrier[config.carriers()];
+        try {
+            for (int i = 0; i < carriers.length; i++)
+                carriers[i] = new Carrier(this, i, config.pollInterval());
+        } catch (IOException | RuntimeException e) {
+            for (Carrier c : carriers) if (c != null) try { c.poller.close(); } catch (IOException ignore) { }
+            throw e;
+        }
+    }
+
+    /** Creates a scheduler with {@code config.carriers()} carriers and starts them. */
+    public static CarrierScheduler start(Config config) throws IOException {
+        CarrierScheduler s = new CarrierScheduler(config);
+        for (Carrier c : s.carriers) c.start();
+        return s;
+    }
+
+    /** Number of carriers. */
+    public int carrierCount() { return carriers.length; }
+
+    /** The vtloop carrier running the current thread (virtual or not), or null. */
+    Carrier currentCarrier() {
+        return (JLA.currentCarrierThread() instanceof Carrier c && c.scheduler == this) ? c : null;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        Carrier c = currentCarrier();
+        if (c != null) c.push(task);
+        else inject(task);
+    }
+
+    void inject(Runnable task) {
+        injected.offer(task);
+        for (Carrier c : carriers) if (c.wakeIfSleeping()) return;
+    }
+
+    Runnable pollInjected() { return injected.poll(); }
+
+    /** A carrier queued surplus work: wake one sleeping carrier (not {@code self}) to steal it. */
+    void wakeIdle(Carrier self) {
+        for (Carrier c : carriers) if (c != self && c.isSleeping() && c.wakeIfSleeping()) return;
+    }
+
+    /** Steals half of the longest other queue into {@code self}'s queue; returns a task or null. */
+    Runnable steal(Carrier self) {
+        int n = carriers.length;
+        if (n == 1) return null;
+        int start = self.index + 1;
+        for (int i = 0; i < n - 1; i++) {
+            Carrier victim = carriers[(start + i) % n];
+            if (!victim.queue.isEmpty() && victim.queue.stealInto(self.queue) > 0) {
+                self.stats.steals++;
+                return self.queue.poll();
+            }
+        }
+        return null;
+    }
+
+    /** True when {@code self} has something to run, to re-check before it sleeps. */
+    boolean hasWorkFor(Carrier self) {
+        if (!self.queue.isEmpty() || !injected.isEmpty()) return true;
+        for (Carrier c : carriers) if (c != self && c.queue.size() > 0) return true;
+        return false;
+    }
+
+    // -- fd readiness: the JDK Poller's replacement --
+
+    /**
+     * Parks the current (virtual) thread until {@code fd} is ready for {@code dir}, the
+     * timeout, or a stopPoll; see {@link FdState#park}.
+     */
+    public void park(int fd, int dir, long nanos, BooleanSupplier isOpen) throws IOException {
+        FdState s = fds.get(fd);
+        if (s == null) s = register(fd);
+        s.park(dir, nanos, isOpen);
+    }
+
+    /** The state of {@code fd}, registering it on the current carrier (or {@code fd mod N}) if new. */
+    FdState register(int fd) throws IOException {
+        Carrier c = currentCarrier();
+        if (c == null) c = carriers[Math.floorMod(fd, carriers.length)];
+        boolean[] created = new boolean[1];
+        FdState s = fds.getOrCreate(fd, c, created);
+        if (created[0]) {
+            try {
+                s.owner.poller.register(fd, s.token());
+            } catch (IOException | RuntimeException e) {
+                fds.forget(fd, s);
+                s.edge(FdState.READ);    // let a thread that raced onto s retry
+                s.edge(FdState.WRITE);
+                throw e;
+            }
+        }
+        return s;
+    }
+
+    /** The state of {@code fd} if it is registered, else null (no registration). */
+    public FdState stateOf(int fd) { return fds.get(fd); }
+
+    /** Wakes a thread parked on {@code fd} for {@code dir} (the JDK's stopPoll). */
+    public void stopPoll(int fd, int dir) {
+        FdState s = fds.get(fd);
+        if (s != null) s.edge(dir);
+    }
+
+    /** The JDK is closing {@code fd}: forget it so a reuse of the number registers afresh. */
+    public void forget(int fd) {
+        FdState s = fds.forget(fd);
+        if (s != null) {  // nobody should be parked (the JDK closes after blocked threads leave)
+            s.edge(FdState.READ);
+            s.edge(FdState.WRITE);
+        }
+    }
+
+    /** Counters of all carriers, summed: tasks, steals, polls, events, sleeps, wakeups. */
+    public String summary() {
+        long tasks = 0, steals = 0, polls = 0, events = 0, sleeps = 0, wakeups = 0, stale = 0;
+        for (Carrier c : carriers) {
+            CarrierStats st = c.stats;
+            tasks += st.tasks; steals += st.steals; polls += st.polls; events += st.events;
+            sleeps += st.sleeps; wakeups += st.wakeupsSent; stale += st.staleEvents;
+        }
+        return "vtloop: carriers=" + carriers.length + " tasks=" + tasks + " steals=" + steals
+                + " polls=" + polls + " events=" + events + " staleEvents=" + stale
+                + " sleeps=" + sleeps + " wakeups=" + wakeups;
+    }
+}
