@@ -5,8 +5,6 @@ import io.vtloop.poller.EventBuffer;
 import io.vtloop.poller.Events;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 
 /**
  * A carrier thread ({@code vtloop-carrier-N}): runs virtual threads' continuations from its
@@ -19,36 +17,17 @@ import java.lang.invoke.VarHandle;
  * {@link EpollPoller#wakeup}. A virtual thread woken by an event is queued here, on the
  * carrier that polled the event.
  *
- * <p>Sleep/wake-up protocol (no lost wake-up):
- * <pre>
- *  carrier (going to sleep)                 submitter (from any other thread)
- *  1. sleeping = true      (volatile)       a. offer task to a queue  (volatile/CAS)
- *  2. re-check queues; work? -> step 5      b. if sleeping: CAS sleeping true -> false,
- *  3. poller.poll(-1 or next timer)            and the winner calls poller.wakeup()
- *  4. (returns: event or wake-up)
- *  5. sleeping = false
- * </pre>
- * Steps 1-2 and a-b are Dekker-style: either the carrier sees the task in step 2 or the
- * submitter sees {@code sleeping} in step b and wakes it. The native wakeup is itself
- * coalesced (at most one eventfd write per sleep).
+ * <p>Going to sleep and being woken follow {@link WakeupGate}'s protocol; the native
+ * wakeup is itself coalesced (at most one eventfd write per sleep).
  */
 public final class Carrier extends Thread {
-    private static final VarHandle SLEEPING;
-    static {
-        try {
-            SLEEPING = MethodHandles.lookup().findVarHandle(Carrier.class, "sleeping", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     final CarrierScheduler scheduler;
     final int index;
     final RunQueue queue = new RunQueue();
     final EpollPoller poller;
     private final EventBuffer events;
     private final int pollInterval;
-    private volatile boolean sleeping;
+    private final WakeupGate gate = new WakeupGate();
     private int tick;
     final CarrierStats stats = new CarrierStats();
 
@@ -73,7 +52,7 @@ public final class Carrier extends Thread {
 
     /** Wakes this carrier if it sleeps in its poller; returns true if this call woke it. */
     boolean wakeIfSleeping() {
-        if (sleeping && SLEEPING.compareAndSet(this, true, false)) {
+        if (gate.claimWakeup()) {
             poller.wakeup();
             stats.wakeupsSent++;   // racy, statistics only
             return true;
@@ -81,7 +60,7 @@ public final class Carrier extends Thread {
         return false;
     }
 
-    boolean isSleeping() { return sleeping; }
+    boolean isSleeping() { return gate.isSleeping(); }
 
     @Override
     public void run() {
@@ -112,14 +91,17 @@ public final class Carrier extends Thread {
     }
 
     private void sleep0() throws IOException {
-        SLEEPING.setVolatile(this, true);
+        gate.prepareToSleep();
         if (scheduler.hasWorkFor(this)) {
-            sleeping = false;
+            gate.awake();
             return;
         }
         stats.sleeps++;
-        pollEvents(-1);
-        sleeping = false;
+        try {
+            pollEvents(-1);
+        } finally {
+            gate.awake();
+        }
     }
 
     /** Polls this carrier's poller and dispatches the events; returns the number of events. */
