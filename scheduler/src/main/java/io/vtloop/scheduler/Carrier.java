@@ -5,6 +5,7 @@ import io.vtloop.poller.EventBuffer;
 import io.vtloop.poller.Events;
 
 import java.io.IOException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A carrier thread ({@code vtloop-carrier-N}): runs virtual threads' continuations from its
@@ -13,7 +14,8 @@ import java.io.IOException;
  * <p>Loop: take a task (local queue; the shared injection queue every 61 ticks and when
  * local is empty; else steal half of another carrier's queue) and run it, polling events
  * without blocking every {@code vtloop.pollInterval} tasks; with no task, poll without
- * blocking; with no events either, sleep in the poller until an event, a timer or a
+ * blocking; with no events either, sleep in the poller until an event, the next of its
+ * timers ({@link CarrierTimer}: virtual threads' park timeouts), or a
  * {@link EpollPoller#wakeup}. A virtual thread woken by an event is queued here, on the
  * carrier that polled the event.
  *
@@ -28,6 +30,8 @@ public final class Carrier extends Thread {
     private final EventBuffer events;
     private final int pollInterval;
     private final WakeupGate gate = new WakeupGate();
+    private final TimerHeap timers = new TimerHeap();
+    private final ConcurrentLinkedQueue<CarrierTimer> remoteCancels = new ConcurrentLinkedQueue<>();
     private int tick;
     final CarrierStats stats = new CarrierStats();
 
@@ -62,6 +66,38 @@ public final class Carrier extends Thread {
 
     boolean isSleeping() { return gate.isSleeping(); }
 
+    /** Arms a timer on this carrier; called on this carrier's thread only. */
+    CarrierTimer schedule(Runnable task, long delayNanos) {
+        CarrierTimer t = new CarrierTimer(System.nanoTime() + Math.max(0, delayNanos), task, this);
+        timers.add(t);
+        return t;
+    }
+
+    /** A timer of this carrier was cancelled (by any thread): drop it from the heap. */
+    void timerCancelled(CarrierTimer t) {
+        stats.timersCancelled++;   // racy when remote, statistics only
+        if (scheduler.currentCarrier() == this) timers.remove(t);
+        else remoteCancels.offer(t);
+    }
+
+    /** Removes remotely cancelled timers, fires the due ones; returns nanos to the next deadline or -1. */
+    private long runTimers() {
+        CarrierTimer t;
+        while ((t = remoteCancels.poll()) != null) timers.remove(t);
+        if (timers.size() == 0) return -1;
+        long now = System.nanoTime();
+        while ((t = timers.peek()) != null) {
+            long wait = t.deadline - now;
+            if (wait > 0) return wait;
+            timers.poll();
+            if (t.tryFire()) {
+                stats.timersFired++;
+                t.task.run();      // a park timeout: unparks, queuing the thread here
+            }
+        }
+        return -1;
+    }
+
     @Override
     public void run() {
         for (;;) {
@@ -70,7 +106,10 @@ public final class Carrier extends Thread {
                 if (task != null) {
                     stats.tasks++;
                     task.run();
-                    if (++tick % pollInterval == 0) pollEvents(0);
+                    if (++tick % pollInterval == 0) {
+                        pollEvents(0);
+                        runTimers();
+                    }
                 } else if (pollEvents(0) == 0) {
                     sleep0();
                 }
@@ -91,6 +130,8 @@ public final class Carrier extends Thread {
     }
 
     private void sleep0() throws IOException {
+        long timeout = runTimers();
+        if (!queue.isEmpty()) return;            // a timer fired: run its thread first
         gate.prepareToSleep();
         if (scheduler.hasWorkFor(this)) {
             gate.awake();
@@ -98,10 +139,11 @@ public final class Carrier extends Thread {
         }
         stats.sleeps++;
         try {
-            pollEvents(-1);
+            pollEvents(timeout);
         } finally {
             gate.awake();
         }
+        runTimers();
     }
 
     /** Polls this carrier's poller and dispatches the events; returns the number of events. */

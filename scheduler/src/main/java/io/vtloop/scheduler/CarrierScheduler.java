@@ -147,16 +147,32 @@ public final class CarrierScheduler implements Executor {
         }
     }
 
-    /** Counters of all carriers, summed: tasks, steals, polls, events, sleeps, wakeups. */
+    /**
+     * Arms a park timeout on the current carrier, or returns null when the caller is not on
+     * one of this scheduler's carriers (the JDK then uses its own timer threads).
+     */
+    public java.util.concurrent.Future<?> schedule(Runnable task, long delayNanos) {
+        Carrier c = currentCarrier();
+        return c == null ? null : c.schedule(task, delayNanos);
+    }
+
+    /** Counts a read/write syscall skipped because the fd was known not ready. */
+    public void countSkippedSyscall() {
+        Carrier c = currentCarrier();
+        if (c != null) c.stats.skippedSyscalls++;
+    }
+
+    /** Counters of all carriers, summed, by name (see {@link CarrierStats}). */
+    public java.util.Map<String, Long> counters() {
+        var m = new java.util.LinkedHashMap<String, Long>();
+        for (Carrier c : carriers) c.stats.addTo(m);
+        return m;
+    }
+
+    /** One line: the carrier count and every counter. */
     public String summary() {
-        long tasks = 0, steals = 0, polls = 0, events = 0, sleeps = 0, wakeups = 0, stale = 0;
-        for (Carrier c : carriers) {
-            CarrierStats st = c.stats;
-            tasks += st.tasks; steals += st.steals; polls += st.polls; events += st.events;
-            sleeps += st.sleeps; wakeups += st.wakeupsSent; stale += st.staleEvents;
-        }
-        return "vtloop: carriers=" + carriers.length + " tasks=" + tasks + " steals=" + steals
-                + " polls=" + polls + " events=" + events + " staleEvents=" + stale
-                + " sleeps=" + sleeps + " wakeups=" + wakeups;
+        StringBuilder sb = new StringBuilder("vtloop: carriers=").append(carriers.length);
+        counters().forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
+        return sb.toString();
     }
 }
