@@ -33,6 +33,8 @@ import static java.lang.constant.ConstantDescs.*;
  *                              Runnable)                       first, then the original body
  *  java.lang.VirtualThread     schedule(Runnable,long,TimeUnit) VirtualThreadHooks.schedule(...) first: a timer
  *                                                              on the current carrier; null: the JDK's timers
+ *  jdk.internal.misc.Blocker   begin(), end(boolean)           VirtualThreadHooks.beginBlocking/endBlocking first:
+ *                                                              lend the carrier to a spare (compensation)
  *  sun.nio.ch.Poller           &lt;clinit&gt;                        nothing: the JDK's pollers are never created
  *                              poll(int,int,long,BooleanSupplier)  PollerHooks.poll(...)
  *                              pollSelector(int,long)          PollerHooks.pollSelector(...)
@@ -85,6 +87,18 @@ final class JdkPatches {
                       .labelBinding(jdkTimer)
                       .pop();
                 }));
+
+        // jdk.internal.misc.Blocker: a blocking call lends the carrier to a spare thread
+        add("jdk.internal.misc.Blocker", new Edit("begin", MethodTypeDesc.of(CD_boolean), true, cb -> {
+            var jdk = cb.newLabel();
+            cb.invokestatic(CD_VT_HOOKS, "beginBlocking", MethodTypeDesc.of(CD_boolean))
+              .ifeq(jdk).iconst_1().ireturn().labelBinding(jdk);
+        }));
+        add("jdk.internal.misc.Blocker", new Edit("end", MethodTypeDesc.of(CD_void, CD_boolean), true, cb -> {
+            var jdk = cb.newLabel();
+            cb.iload(0).invokestatic(CD_VT_HOOKS, "endBlocking", MethodTypeDesc.of(CD_boolean, CD_boolean))
+              .ifeq(jdk).return_().labelBinding(jdk);
+        }));
 
         // sun.nio.ch.Poller: every entry point goes to vtloop; the static initializer starts nothing
         String poller = "sun.nio.ch.Poller";

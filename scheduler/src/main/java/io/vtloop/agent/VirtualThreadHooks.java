@@ -38,4 +38,25 @@ public final class VirtualThreadHooks {
         CarrierScheduler s = scheduler;
         return s == null ? null : s.schedule(command, unit.toNanos(delay));
     }
+
+    /**
+     * First statement of {@code Blocker.begin()}: a virtual thread on a vtloop carrier is
+     * about to block the OS thread (file I/O and the like); the carrier is lent to a spare
+     * thread so its other virtual threads and fds keep moving. True: handled (the JDK's
+     * {@code Blocker.end(true)} then comes to {@link #endBlocking}).
+     */
+    public static boolean beginBlocking() {
+        CarrierScheduler s = scheduler;
+        return s != null && s.beginBlocking();
+    }
+
+    /**
+     * First statement of {@code Blocker.end(attempted)}: true (skip the JDK's body, which
+     * expects a ForkJoinPool carrier) when {@link #beginBlocking} handled the begin. The
+     * carrier thread takes its carrier back once the continuation it runs returns.
+     */
+    public static boolean endBlocking(boolean attempted) {
+        CarrierScheduler s = scheduler;
+        return attempted && s != null && s.onCarrier();
+    }
 }

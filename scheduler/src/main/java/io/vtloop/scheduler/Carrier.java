@@ -8,8 +8,10 @@ import java.io.IOException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * A carrier thread ({@code vtloop-carrier-N}): runs virtual threads' continuations from its
- * {@link RunQueue} and polls its own {@link EpollPoller} for the fds registered on it.
+ * A carrier: a {@link RunQueue}, its own {@link EpollPoller} for the fds registered on it,
+ * and a timer heap, served by one thread at a time, its {@link CarrierThread}
+ * ({@code vtloop-carrier-N}) or, while that thread is blocked outside the poller, a spare
+ * (see {@link #lend}).
  *
  * <p>Loop: take a task (local queue; the shared injection queue every 61 ticks and when
  * local is empty; else steal half of another carrier's queue) and run it, polling events
@@ -22,7 +24,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>Going to sleep and being woken follow {@link WakeupGate}'s protocol; the native
  * wakeup is itself coalesced (at most one eventfd write per sleep).
  */
-public final class Carrier extends Thread {
+public final class Carrier {
     final CarrierScheduler scheduler;
     final int index;
     final RunQueue queue = new RunQueue();
@@ -35,14 +37,63 @@ public final class Carrier extends Thread {
     private int tick;
     final CarrierStats stats = new CarrierStats();
 
+    final CarrierThread primary;
+    private volatile CarrierThread holder;      // the thread serving this carrier now
+    private volatile boolean reclaim;           // primary wants it back from a spare
+
     Carrier(CarrierScheduler scheduler, int index, int pollInterval) throws IOException {
-        super(null, null, "vtloop-carrier-" + index, 0, false);
         this.scheduler = scheduler;
         this.index = index;
         this.pollInterval = pollInterval;
         this.poller = EpollPoller.open();
         this.events = new EventBuffer(1024);
-        setDaemon(true);
+        this.primary = new CarrierThread(scheduler, "vtloop-carrier-" + index, this);
+        this.holder = primary;
+    }
+
+    // -- blocking compensation: lend this carrier to a spare thread --
+    //
+    //  state (holder, reclaim)     event                                   next
+    //  (primary, false)            primary's virtual thread enters a       (spare, false)
+    //                              blocking call: lend(primary)
+    //  (spare, false)              the spare's virtual thread blocks too:  (spare2, false)
+    //                              lend(spare); spare returns to the pool
+    //  (spare, false)              primary's continuation returned:        (spare, true)
+    //                              reclaim(primary), then wakes the poller
+    //  (spare, true)               the spare, between two steps            (primary, false)
+    //                              hands back and unparks the primary
+
+    /**
+     * The virtual thread on {@code self} starts an operation that may block the OS thread
+     * (the JDK's {@code Blocker.begin}): a spare thread serves this carrier meanwhile, so
+     * its queue, fds and timers keep moving. {@code self} serves it again after the
+     * continuation it runs returns ({@link #reclaim}).
+     */
+    void lend(CarrierThread self) {
+        self.carrier = null;
+        CarrierThread spare = scheduler.takeSpare();
+        holder = spare;
+        stats.compensations++;
+        spare.assign(this);
+    }
+
+    /** The primary thread, back from a blocking call, takes this carrier back from its spare. */
+    void reclaim(CarrierThread self) {
+        reclaim = true;
+        poller.wakeup();                              // the spare may sleep in the poller
+        while (holder != self) java.util.concurrent.locks.LockSupport.park(this);
+        reclaim = false;
+        self.carrier = this;
+    }
+
+    /** A spare serving this carrier: true while it should go on. */
+    boolean keepServing(CarrierThread spare) {
+        if (spare.carrier != this) return false;      // it lent the carrier to another spare
+        if (!reclaim) return true;
+        spare.carrier = null;
+        holder = primary;
+        java.util.concurrent.locks.LockSupport.unpark(primary);
+        return false;
     }
 
     /** Queues a task on this carrier; called on this carrier only. */
@@ -98,14 +149,15 @@ public final class Carrier extends Thread {
         return -1;
     }
 
-    @Override
-    public void run() {
-        for (;;) {
+    /** One turn of the loop: run a task, or poll, or sleep. Only the holder calls it. */
+    void step() {
+        {
             try {
                 Runnable task = nextTask();
                 if (task != null) {
                     stats.tasks++;
                     task.run();
+                    if (holder != Thread.currentThread()) return;   // lent to a spare meanwhile
                     if (++tick % pollInterval == 0) {
                         pollEvents(0);
                         runTimers();

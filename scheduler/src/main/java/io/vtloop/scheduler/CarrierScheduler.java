@@ -45,8 +45,39 @@ public final class CarrierScheduler implements Executor {
     /** Creates a scheduler with {@code config.carriers()} carriers and starts them. */
     public static CarrierScheduler start(Config config) throws IOException {
         CarrierScheduler s = new CarrierScheduler(config);
-        for (Carrier c : s.carriers) c.start();
+        for (Carrier c : s.carriers) c.primary.start();
         return s;
+    }
+
+    // -- spare threads for blocking compensation (see Carrier#lend) --
+
+    private final java.util.concurrent.ConcurrentLinkedDeque<CarrierThread> spares =
+            new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final java.util.concurrent.atomic.AtomicInteger sparesCreated = new java.util.concurrent.atomic.AtomicInteger();
+
+    CarrierThread takeSpare() {
+        CarrierThread t = spares.pollFirst();
+        if (t == null) {
+            t = new CarrierThread(this, "vtloop-spare-" + sparesCreated.getAndIncrement(), null);
+            t.start();
+        }
+        return t;
+    }
+
+    void returnSpare(CarrierThread t) { spares.offerFirst(t); }
+
+    /**
+     * The current virtual thread is about to block its carrier's OS thread (the JDK's
+     * {@code Blocker.begin}): lends the carrier to a spare thread. Returns false, doing
+     * nothing, when the current thread is not a virtual thread on one of these carriers.
+     */
+    public boolean beginBlocking() {
+        if (!Thread.currentThread().isVirtual()) return false;
+        if (!(JLA.currentCarrierThread() instanceof CarrierThread t) || t.scheduler != this) return false;
+        Carrier c = t.carrier;
+        if (c == null) return false;
+        c.lend(t);
+        return true;
     }
 
     /** Number of carriers. */
@@ -54,7 +85,12 @@ public final class CarrierScheduler implements Executor {
 
     /** The vtloop carrier running the current thread (virtual or not), or null. */
     Carrier currentCarrier() {
-        return (JLA.currentCarrierThread() instanceof Carrier c && c.scheduler == this) ? c : null;
+        return (JLA.currentCarrierThread() instanceof CarrierThread t && t.scheduler == this) ? t.carrier : null;
+    }
+
+    /** True when the current thread is one of this scheduler's carrier or spare threads, or runs on one. */
+    public boolean onCarrier() {
+        return JLA.currentCarrierThread() instanceof CarrierThread t && t.scheduler == this;
     }
 
     @Override

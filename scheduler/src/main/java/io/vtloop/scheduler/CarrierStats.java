@@ -18,6 +18,7 @@ final class CarrierStats {
     long skippedSyscalls;  // reads/writes not issued: fd known not ready
     long timersFired;      // park timeouts fired from this carrier
     long timersCancelled;  // park timeouts cancelled before firing
+    long compensations;    // times this carrier was lent to a spare thread (blocking calls)
 
     void addTo(Map<String, Long> m) {
         m.merge("tasks", tasks, Long::sum);
@@ -30,5 +31,6 @@ final class CarrierStats {
         m.merge("skippedSyscalls", skippedSyscalls, Long::sum);
         m.merge("timersFired", timersFired, Long::sum);
         m.merge("timersCancelled", timersCancelled, Long::sum);
+        m.merge("compensations", compensations, Long::sum);
     }
 }
