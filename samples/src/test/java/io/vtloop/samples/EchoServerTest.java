@@ -2,7 +2,6 @@ package io.vtloop.samples;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,8 +29,8 @@ class EchoServerTest {
     @AfterAll
     static void stop() {
         for (SampleProcess p : SERVERS.values()) {
-            p.assertNoErrors();
             p.close();
+            p.assertNoErrors();
         }
     }
 
@@ -88,6 +87,5 @@ class EchoServerTest {
                 f.get();
             }
         }
-        assertTrue(SERVERS.get(ConnectionThreads.VIRTUAL).output().startsWith("listening on "));
     }
 }

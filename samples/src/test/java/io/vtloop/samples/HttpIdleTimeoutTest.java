@@ -21,8 +21,10 @@ class HttpIdleTimeoutTest {
 
     @AfterAll
     static void stop() {
-        server.assertNoErrors();
-        server.close();
+        if (server != null) {
+            server.close();
+            server.assertNoErrors();
+        }
     }
 
     @Test

@@ -28,8 +28,8 @@ class HttpServerCurlTest {
     @AfterAll
     static void stop() {
         if (server != null) {
-            server.assertNoErrors();
             server.close();
+            server.assertNoErrors();
         }
     }
 

@@ -38,9 +38,11 @@ class HttpServerTest {
 
     @AfterAll
     static void stop() {
-        client.close();
-        server.assertNoErrors();
-        server.close();
+        if (client != null) client.close();
+        if (server != null) {
+            server.close();
+            server.assertNoErrors();
+        }
     }
 
     private static URI uri(String path) {

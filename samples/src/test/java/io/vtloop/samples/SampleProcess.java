@@ -78,13 +78,13 @@ final class SampleProcess implements AutoCloseable {
         cmd.add(ProcessHandle.current().info().command()
                 .orElseThrow(() -> new IllegalStateException("cannot tell which java runs the tests")));
         if (agentJar != null && !agentJar.isBlank()) {
-            Path jar = Path.of(agentJar.trim());
+            Path jar = Path.of(agentJar.trim()).toAbsolutePath().normalize();
             if (!Files.isRegularFile(jar)) {
-                throw new IllegalStateException("vtloop.agent.jar names " + jar.toAbsolutePath()
+                throw new IllegalStateException("vtloop.agent.jar names " + jar
                         + ", which does not exist: build the scheduler module first,"
                         + " or skip the with-agent run with -Dvtloop.samples.agent.skip=true");
             }
-            cmd.add("-javaagent:" + jar.toAbsolutePath());
+            cmd.add("-javaagent:" + jar);
         }
         String extra = System.getProperty("vtloop.samples.jvmArgs", "").trim();
         if (!extra.isEmpty()) {
@@ -126,6 +126,12 @@ final class SampleProcess implements AutoCloseable {
     /** The port the sample announced. */
     int port() {
         return port.join();
+    }
+
+    /** The arguments the sample's JVM was started with, as the OS reports them. */
+    List<String> arguments() {
+        return List.of(process.info().arguments().orElseThrow(
+                () -> new IllegalStateException("the OS does not report process arguments")));
     }
 
     /** Everything the sample printed so far. */

@@ -26,7 +26,7 @@ class SampleProcessTest {
     void agentJarIsPassedWhenItExists(@TempDir Path dir) throws Exception {
         Path jar = Files.createFile(dir.resolve("agent.jar"));
         List<String> cmd = SampleProcess.command(jar.toString(), EchoServer.class);
-        assertEquals("-javaagent:" + jar.toAbsolutePath(), cmd.get(1));
+        assertEquals("-javaagent:" + jar.toAbsolutePath().normalize(), cmd.get(1));
     }
 
     @Test
@@ -35,6 +35,16 @@ class SampleProcessTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> SampleProcess.command(missing.toString(), EchoServer.class));
         assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+    }
+
+    /** Guards the with-agent execution: its samples really run under the agent it names. */
+    @Test
+    void startedSampleRunsUnderTheAgentExactlyWhenConfigured() {
+        String agent = System.getProperty("vtloop.agent.jar", "").trim();
+        try (SampleProcess p = SampleProcess.start(EchoServer.class, "--port", "0")) {
+            List<String> agents = p.arguments().stream().filter(a -> a.startsWith("-javaagent:")).toList();
+            assertEquals(agent.isEmpty() ? List.of() : List.of("-javaagent:" + Path.of(agent).toAbsolutePath().normalize()), agents);
+        }
     }
 
     @Test
