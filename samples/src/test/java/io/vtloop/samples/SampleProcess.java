@@ -86,11 +86,11 @@ final class SampleProcess implements AutoCloseable {
             }
             cmd.add("-javaagent:" + jar);
         }
+        cmd.add("-Xmx512m"); // before the extra arguments, so they can override it
         String extra = System.getProperty("vtloop.samples.jvmArgs", "").trim();
         if (!extra.isEmpty()) {
             cmd.addAll(Arrays.asList(extra.split("\\s+")));
         }
-        cmd.add("-Xmx512m");
         cmd.add("-cp");
         cmd.add(classesOf(main));
         cmd.add(main.getName());

@@ -44,6 +44,10 @@ class SampleProcessTest {
         try (SampleProcess p = SampleProcess.start(EchoServer.class, "--port", "0")) {
             List<String> agents = p.arguments().stream().filter(a -> a.startsWith("-javaagent:")).toList();
             assertEquals(agent.isEmpty() ? List.of() : List.of("-javaagent:" + Path.of(agent).toAbsolutePath().normalize()), agents);
+            String extra = System.getProperty("vtloop.samples.jvmArgs", "").trim();
+            for (String arg : extra.isEmpty() ? new String[0] : extra.split("\\s+")) {
+                assertTrue(p.arguments().contains(arg), arg + " missing from " + p.arguments());
+            }
         }
     }
 
