@@ -41,10 +41,13 @@ public final class Carrier {
     private volatile CarrierThread holder;      // the thread serving this carrier now
     private volatile boolean reclaim;           // primary wants it back from a spare
 
-    Carrier(CarrierScheduler scheduler, int index, int pollInterval) throws IOException {
+    private final long spinNanos;
+
+    Carrier(CarrierScheduler scheduler, int index, Config config) throws IOException {
         this.scheduler = scheduler;
         this.index = index;
-        this.pollInterval = pollInterval;
+        this.pollInterval = config.pollInterval();
+        this.spinNanos = config.spinMicros() * 1000L;
         this.poller = EpollPoller.open();
         this.events = new EventBuffer(1024);
         this.primary = new CarrierThread(scheduler, "vtloop-carrier-" + index, this);
@@ -184,6 +187,7 @@ public final class Carrier {
     private void sleep0() throws IOException {
         long timeout = runTimers();
         if (!queue.isEmpty()) return;            // a timer fired: run its thread first
+        if (spinNanos > 0 && spin()) return;
         gate.prepareToSleep();
         if (scheduler.hasWorkFor(this)) {
             gate.awake();
@@ -198,6 +202,16 @@ public final class Carrier {
         runTimers();
     }
 
+    /** vtloop.spin: busy-polls for up to spinNanos; true when events or work showed up. */
+    private boolean spin() throws IOException {
+        long end = System.nanoTime() + spinNanos;
+        do {
+            if (pollEvents(0) > 0 || scheduler.hasWorkFor(this)) return true;
+            Thread.onSpinWait();
+        } while (System.nanoTime() - end < 0);
+        return false;
+    }
+
     /** Polls this carrier's poller and dispatches the events; returns the number of events. */
     private int pollEvents(long timeoutNanos) throws IOException {
         stats.polls++;
@@ -206,6 +220,7 @@ public final class Carrier {
             FdState s = scheduler.fds.lookup(events.token(i));
             if (s == null) { stats.staleEvents++; continue; }
             int ev = events.events(i);
+            if ((ev & (Events.RDHUP | Events.HUP | Events.ERR)) != 0) s.hangup();
             if ((ev & (Events.IN | Events.RDHUP | Events.HUP | Events.ERR)) != 0) s.edge(FdState.READ);
             if ((ev & (Events.OUT | Events.HUP | Events.ERR)) != 0) s.edge(FdState.WRITE);
         }

@@ -35,7 +35,7 @@ public final class CarrierScheduler implements Executor {
         this.carriers = new Carrier[config.carriers()];
         try {
             for (int i = 0; i < carriers.length; i++)
-                carriers[i] = new Carrier(this, i, config.pollInterval());
+                carriers[i] = new Carrier(this, i, config);
         } catch (IOException | RuntimeException e) {
             for (Carrier c : carriers) if (c != null) try { c.poller.close(); } catch (IOException ignore) { }
             throw e;
