@@ -187,7 +187,7 @@ public final class EpollPoller implements AutoCloseable {
             }
         } while (!STATE.compareAndSet(this, s, s | CLOSED));
         // Blocked polls leave through the eventfd; kick it (uncoalesced) until all are out.
-        while (((int) STATE.getVolatile(this) & ~CLOSED) != 0) {
+        while (callsInFlight() != 0) {
             PollerNative.kick(handle);
             LockSupport.parkNanos(50_000);
         }
@@ -197,7 +197,11 @@ public final class EpollPoller implements AutoCloseable {
         }
     }
 
-    /** Tells whether {@link #close()} has been called. */
+    /**
+     * Tells whether {@link #close()} has been called.
+     *
+     * @return {@code true} once closing has begun
+     */
     public boolean isClosed() {
         return ((int) STATE.getVolatile(this) & CLOSED) != 0;
     }
@@ -205,6 +209,11 @@ public final class EpollPoller implements AutoCloseable {
     @Override
     public String toString() {
         return "EpollPoller[" + (isClosed() ? "closed" : "open") + "]";
+    }
+
+    /** Returns the number of calls in flight (tests use it to see that polls are under way). */
+    int callsInFlight() {
+        return (int) STATE.getVolatile(this) & ~CLOSED;
     }
 
     /** Test hook: {@code false} makes timed polls use millisecond {@code epoll_wait}. */

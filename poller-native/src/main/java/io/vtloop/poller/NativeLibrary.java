@@ -82,6 +82,7 @@ public final class NativeLibrary {
      * @return the method handle
      * @throws UnsatisfiedLinkError if the library is not loaded or lacks {@code symbol}
      */
+    @SuppressWarnings("restricted") // this class is the binding's one restricted call site
     static MethodHandle downcall(String symbol, FunctionDescriptor fd, Linker.Option... options) {
         if (LOOKUP == null) {
             throw failure("vtloop poller library not loaded: " + LOAD_ERROR.getMessage(), LOAD_ERROR);
@@ -91,6 +92,7 @@ public final class NativeLibrary {
         return Linker.nativeLinker().downcallHandle(address, fd, options);
     }
 
+    @SuppressWarnings("restricted")
     private static SymbolLookup load() {
         String os = System.getProperty("os.name", "?");
         String arch = System.getProperty("os.arch", "?");
