@@ -13,8 +13,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@code long} token. {@link #poll} reports each descriptor whose readiness changed since
  * it was last reported (one event per edge, carrying the full current readiness), and
  * nothing while nothing changes. A descriptor that is ready when registered is reported
- * once. The caller must read or write until the call would block before it can expect the
- * next event for that direction.
+ * once. Data left unread is not reported again; only a new change (more data, freed send
+ * space, a shutdown) produces the next event, so the owner reads or writes until the call
+ * would block before it waits for readiness again.
  *
  * <p>epoll tracks the open file description, not the number: closing a descriptor removes
  * it from the poller only when no duplicate ({@code dup}, {@code fork}) of it remains open.
