@@ -68,6 +68,14 @@ public final class Installer {
         inst.redefineClasses(patches);
         installed = scheduler;
         io.vtloop.scheduler.Vtloop.setInstalled(scheduler);
+        // the MXBean, off the start-up path: java.management costs tens of ms to initialise
+        Thread.ofPlatform().daemon().name("vtloop-mxbean").start(() -> {
+            try {
+                io.vtloop.scheduler.SchedulerStats.register(scheduler);
+            } catch (Throwable e) {
+                System.err.println("vtloop: cannot register the io.vtloop:type=Scheduler MXBean: " + e);
+            }
+        });
         if (config.stats())
             Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println(scheduler.summary()),
                     "vtloop-stats"));

@@ -77,6 +77,12 @@ public final class Carrier {
         CarrierThread spare = scheduler.takeSpare();
         holder = spare;
         stats.compensations++;
+        var event = new CarrierEvents.Compensation();
+        if (event.isEnabled()) {
+            event.carrier = index;
+            event.spare = spare.getName();
+            event.commit();
+        }
         spare.assign(this);
     }
 
@@ -159,7 +165,15 @@ public final class Carrier {
                 Runnable task = nextTask();
                 if (task != null) {
                     stats.tasks++;
+                    var stall = new CarrierEvents.CarrierStall();   // JFR: free when disabled
+                    stall.begin();
                     task.run();
+                    stall.end();
+                    if (stall.shouldCommit()) {
+                        stall.carrier = index;
+                        stall.task = task.toString();
+                        stall.commit();
+                    }
                     if (holder != Thread.currentThread()) return;   // lent to a spare meanwhile
                     if (++tick % pollInterval == 0) {
                         pollEvents(0);
