@@ -146,11 +146,15 @@ static int vtloop_poller_signal(struct vtloop_poller *p) {
 int vtloop_poller_wakeup(int64_t handle) {
     struct vtloop_poller *p = vtloop_poller_of(handle);
     /*
-     * Plain load first so that a storm of wakeups does not bounce the cache line. Seen set,
-     * the eventfd still holds a value or a wait is between draining and clearing the flag;
-     * that wait's caller then sees what this caller wrote before (both sides are seq_cst).
+     * The fence orders the caller's earlier (possibly plain) writes before reading the flag;
+     * the waiting side clears it with a full-barrier exchange before its caller looks at
+     * shared state (Dekker). Seen set, the eventfd still holds a value, or a wait is between
+     * draining and clearing and its caller will see those writes. Reading before the
+     * exchange keeps a storm of wakeups from bouncing the cache line.
      */
-    if (atomic_load(&p->wake_pending) != 0 || atomic_exchange(&p->wake_pending, 1) != 0) {
+    atomic_thread_fence(memory_order_seq_cst);
+    if (atomic_load_explicit(&p->wake_pending, memory_order_relaxed) != 0
+            || atomic_exchange(&p->wake_pending, 1) != 0) {
         return 0;
     }
     return vtloop_poller_signal(p);

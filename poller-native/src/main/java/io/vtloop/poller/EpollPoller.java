@@ -13,8 +13,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@code long} token. {@link #poll} reports each descriptor whose readiness changed since
  * it was last reported (one event per edge, carrying the full current readiness), and
  * nothing while nothing changes. A descriptor that is ready when registered is reported
- * once. The caller must read or write until the call would block before it can expect the
- * next event for that direction.
+ * once. Data left unread is not reported again; only a new change (more data, freed send
+ * space, a shutdown) produces the next event, so the owner reads or writes until the call
+ * would block before it waits for readiness again.
  *
  * <p>epoll tracks the open file description, not the number: closing a descriptor removes
  * it from the poller only when no duplicate ({@code dup}, {@code fork}) of it remains open.
@@ -187,7 +188,7 @@ public final class EpollPoller implements AutoCloseable {
             }
         } while (!STATE.compareAndSet(this, s, s | CLOSED));
         // Blocked polls leave through the eventfd; kick it (uncoalesced) until all are out.
-        while (((int) STATE.getVolatile(this) & ~CLOSED) != 0) {
+        while (callsInFlight() != 0) {
             PollerNative.kick(handle);
             LockSupport.parkNanos(50_000);
         }
@@ -197,7 +198,11 @@ public final class EpollPoller implements AutoCloseable {
         }
     }
 
-    /** Tells whether {@link #close()} has been called. */
+    /**
+     * Tells whether {@link #close()} has been called.
+     *
+     * @return {@code true} once closing has begun
+     */
     public boolean isClosed() {
         return ((int) STATE.getVolatile(this) & CLOSED) != 0;
     }
@@ -205,6 +210,11 @@ public final class EpollPoller implements AutoCloseable {
     @Override
     public String toString() {
         return "EpollPoller[" + (isClosed() ? "closed" : "open") + "]";
+    }
+
+    /** Returns the number of calls in flight (tests use it to see that polls are under way). */
+    int callsInFlight() {
+        return (int) STATE.getVolatile(this) & ~CLOSED;
     }
 
     /** Test hook: {@code false} makes timed polls use millisecond {@code epoll_wait}. */

@@ -8,9 +8,15 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Loads {@code libvtloop-poller.so} and binds its functions.
@@ -35,6 +41,9 @@ public final class NativeLibrary {
 
     /** System property naming the directory the library is extracted to. */
     public static final String DIR_PROPERTY = "vtloop.native.dir";
+
+    private static final Set<PosixFilePermission> OWNER_ONLY =
+            Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
     private static final SymbolLookup LOOKUP;
     private static final UnsatisfiedLinkError LOAD_ERROR;
@@ -83,6 +92,7 @@ public final class NativeLibrary {
      * @return the method handle
      * @throws UnsatisfiedLinkError if the library is not loaded or lacks {@code symbol}
      */
+    @SuppressWarnings("restricted") // this class is the binding's one restricted call site
     static MethodHandle downcall(String symbol, FunctionDescriptor fd, Linker.Option... options) {
         if (LOOKUP == null) {
             throw failure("vtloop poller library not loaded: " + LOAD_ERROR.getMessage(), LOAD_ERROR);
@@ -92,6 +102,7 @@ public final class NativeLibrary {
         return RestrictedMethods.downcallHandle(address, fd, options);
     }
 
+    @SuppressWarnings("restricted")
     private static SymbolLookup load() {
         String os = System.getProperty("os.name", "?");
         String arch = System.getProperty("os.arch", "?");
@@ -105,13 +116,7 @@ public final class NativeLibrary {
                 throw new UnsatisfiedLinkError("resource " + RESOURCE + " not found; the vtloop-poller jar"
                         + " was built without its native library");
             }
-            file = Files.createTempFile(Path.of(dirName), "libvtloop-poller-", ".so");
-            try {
-                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException e) {
-                Files.deleteIfExists(file);
-                throw e;
-            }
+            file = extract(in, Path.of(dirName));
         } catch (IOException | RuntimeException e) {
             throw failure("cannot extract " + RESOURCE + " to " + dirName + ": " + e
                     + "; set -D" + DIR_PROPERTY + "=<a writable directory>", e);
@@ -128,6 +133,35 @@ public final class NativeLibrary {
                 // the mapping does not need the file; a stale temp file is harmless
             }
         }
+    }
+
+    /**
+     * Copies the library to a new owner-only file in {@code dir}. The name comes from the pid
+     * and clock rather than {@link Files#createTempFile}, which would initialize
+     * {@code SecureRandom} this early; {@code CREATE_NEW} (O_EXCL) keeps it safe in /tmp.
+     */
+    private static Path extract(InputStream in, Path dir) throws IOException {
+        byte[] library = in.readAllBytes();
+        FileAlreadyExistsException clash = null;
+        for (int attempt = 0; attempt < 16; attempt++) {
+            Path file = dir.resolve("libvtloop-poller-" + ProcessHandle.current().pid() + "-"
+                    + Long.toHexString(System.nanoTime()) + ".so");
+            try (SeekableByteChannel out = Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(OWNER_ONLY))) {
+                try {
+                    for (ByteBuffer buf = ByteBuffer.wrap(library); buf.hasRemaining(); ) {
+                        out.write(buf);
+                    }
+                } catch (IOException e) {
+                    Files.deleteIfExists(file);
+                    throw e;
+                }
+                return file;
+            } catch (FileAlreadyExistsException e) {
+                clash = e;
+            }
+        }
+        throw clash;
     }
 
     private static UnsatisfiedLinkError failure(String message, Throwable cause) {

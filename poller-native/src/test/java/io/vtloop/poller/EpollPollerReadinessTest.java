@@ -83,16 +83,14 @@ class EpollPollerReadinessTest {
         registerServer();
         ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
         long written = 0;
-        for (int i = 0; i < 10_000; i++) {
+        boolean full = false;
+        for (int i = 0; i < 10_000 && !full; i++) {
             chunk.clear();
             int n = pair.server().write(chunk);
-            if (n == 0) {
-                break;
-            }
+            full = n == 0;
             written += n;
         }
-        assertTrue(written > 0);
-        assertEquals(0, pair.server().write(ByteBuffer.allocate(1)), "send buffer not full after 640 MB");
+        assertTrue(full, "send buffer not full after " + written + " bytes");
         drain(poller, buf, 0); // space freed while filling may have produced edges
 
         ByteBuffer sink = ByteBuffer.allocate(256 * 1024);

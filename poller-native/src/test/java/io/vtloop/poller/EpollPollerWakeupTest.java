@@ -53,11 +53,20 @@ class EpollPollerWakeupTest {
         return result;
     }
 
+    private void awaitCallsInFlight(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + 5000 * MS;
+        while (poller.callsInFlight() < n && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertEquals(n, poller.callsInFlight(), "polls not under way");
+    }
+
     @Test
     void wakeupEndsABlockingPoll() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CompletableFuture<long[]> poll = pollAsync(-1, started);
         started.await();
+        awaitCallsInFlight(1);
         Thread.sleep(100);
         assertFalse(poll.isDone(), "poll(-1) returned without a wakeup");
         long t0 = System.nanoTime();
@@ -150,11 +159,35 @@ class EpollPollerWakeupTest {
         CountDownLatch started = new CountDownLatch(1);
         CompletableFuture<long[]> poll = pollAsync(-1, started);
         started.await();
-        Thread.sleep(50);
+        awaitCallsInFlight(1);
         poller.close();
         assertEquals(0, poll.get(5, TimeUnit.SECONDS)[0]);
         poller.close();
         assertTrue(poller.isClosed());
+    }
+
+    @Test
+    void closeEndsEveryBlockedPoll() throws Exception {
+        List<CompletableFuture<Integer>> polls = new ArrayList<>();
+        CountDownLatch started = new CountDownLatch(3);
+        for (int t = 0; t < 3; t++) {
+            CompletableFuture<Integer> result = new CompletableFuture<>();
+            polls.add(result);
+            Thread.ofPlatform().daemon().start(() -> {
+                try (EventBuffer own = new EventBuffer(4)) {
+                    started.countDown();
+                    result.complete(poller.poll(own, -1));
+                } catch (Throwable e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        }
+        started.await();
+        awaitCallsInFlight(3);
+        poller.close();
+        for (CompletableFuture<Integer> poll : polls) {
+            assertEquals(0, poll.get(5, TimeUnit.SECONDS));
+        }
     }
 
     @Test

@@ -67,6 +67,7 @@ public final class Installer {
         PollerHooks.install(scheduler);
         inst.redefineClasses(patches);
         installed = scheduler;
+        io.vtloop.scheduler.Vtloop.setInstalled(scheduler);
         if (config.stats())
             Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println(scheduler.summary()),
                     "vtloop-stats"));
@@ -82,7 +83,7 @@ public final class Installer {
         Set<Module> us = Set.of(vtloop);
         inst.redefineModule(base, us,
                 Map.of("jdk.internal.access", us, "jdk.internal.misc", us, "sun.nio.ch", us),
-                Map.of("sun.nio.ch", us),
+                Map.of("sun.nio.ch", us, "java.lang", us),
                 Set.of(), Map.of());
     }
 }

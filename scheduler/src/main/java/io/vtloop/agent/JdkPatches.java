@@ -31,12 +31,18 @@ import static java.lang.constant.ConstantDescs.*;
  *  class                       method                          becomes
  *  java.lang.VirtualThread     &lt;init&gt;(Executor,String,int,   scheduler = VirtualThreadHooks.scheduler(scheduler)
  *                              Runnable)                       first, then the original body
+ *  java.lang.VirtualThread     schedule(Runnable,long,TimeUnit) VirtualThreadHooks.schedule(...) first: a timer
+ *                                                              on the current carrier; null: the JDK's timers
+ *  jdk.internal.misc.Blocker   begin(), end(boolean)           VirtualThreadHooks.beginBlocking/endBlocking first:
+ *                                                              lend the carrier to a spare (compensation)
  *  sun.nio.ch.Poller           &lt;clinit&gt;                        nothing: the JDK's pollers are never created
  *                              poll(int,int,long,BooleanSupplier)  PollerHooks.poll(...)
  *                              pollSelector(int,long)          PollerHooks.pollSelector(...)
  *                              stopPoll(int,int), stopPoll(int)  PollerHooks.stopPoll(...)
  *                              masterPoller(), readPollers(),  null, List.of(), List.of()
  *                              writePollers()
+ *  sun.nio.ch.SocketDispatcher read/write(FileDescriptor,       PollerHooks.beforeIo: skip (UNAVAILABLE) when
+ *                              long,int)                       known not ready; else read0/write0, then afterIo
  *  sun.nio.ch.UnixDispatcher   close(FileDescriptor)           PollerHooks.beforeClose(fd) first
  *  sun.nio.ch.EPollSelectorImpl implClose()                    PollerHooks.beforeClose(epfd) first
  * </pre>
@@ -67,6 +73,33 @@ final class JdkPatches {
                 .invokestatic(CD_VT_HOOKS, "scheduler", MethodTypeDesc.of(CD_EXECUTOR, CD_EXECUTOR))
                 .astore(1)));
 
+        // java.lang.VirtualThread: park timeouts on the carrier's own timer heap
+        ClassDesc cdFuture = ClassDesc.of("java.util.concurrent.Future");
+        ClassDesc cdTimeUnit = ClassDesc.of("java.util.concurrent.TimeUnit");
+        add("java.lang.VirtualThread", new Edit("schedule", MethodTypeDesc.of(cdFuture, CD_Runnable, CD_long, cdTimeUnit),
+                true, cb -> {
+                    // Future f = VirtualThreadHooks.schedule(command, delay, unit); if (f != null) return f;
+                    var jdkTimer = cb.newLabel();
+                    cb.aload(1).lload(2).aload(4)
+                      .invokestatic(CD_VT_HOOKS, "schedule", MethodTypeDesc.of(cdFuture, CD_Runnable, CD_long, cdTimeUnit))
+                      .dup().ifnull(jdkTimer)
+                      .areturn()
+                      .labelBinding(jdkTimer)
+                      .pop();
+                }));
+
+        // jdk.internal.misc.Blocker: a blocking call lends the carrier to a spare thread
+        add("jdk.internal.misc.Blocker", new Edit("begin", MethodTypeDesc.of(CD_boolean), true, cb -> {
+            var jdk = cb.newLabel();
+            cb.invokestatic(CD_VT_HOOKS, "beginBlocking", MethodTypeDesc.of(CD_boolean))
+              .ifeq(jdk).iconst_1().ireturn().labelBinding(jdk);
+        }));
+        add("jdk.internal.misc.Blocker", new Edit("end", MethodTypeDesc.of(CD_void, CD_boolean), true, cb -> {
+            var jdk = cb.newLabel();
+            cb.iload(0).invokestatic(CD_VT_HOOKS, "endBlocking", MethodTypeDesc.of(CD_boolean, CD_boolean))
+              .ifeq(jdk).return_().labelBinding(jdk);
+        }));
+
         // sun.nio.ch.Poller: every entry point goes to vtloop; the static initializer starts nothing
         String poller = "sun.nio.ch.Poller";
         add(poller, new Edit(CLASS_INIT_NAME, MTD_void, false, CodeBuilder::return_));
@@ -91,6 +124,30 @@ final class JdkPatches {
         for (String m : List.of("readPollers", "writePollers"))
             add(poller, new Edit(m, MethodTypeDesc.of(CD_List), false, cb -> cb
                     .invokestatic(CD_List, "of", MethodTypeDesc.of(CD_List), true).areturn()));
+
+        // SocketDispatcher.read/write (sockets and pipes): skip a syscall known to fail with EAGAIN
+        ClassDesc cdDispatcher = ClassDesc.of("sun.nio.ch.SocketDispatcher");
+        for (String op : List.of("read", "write")) {
+            int dir = op.equals("read") ? 0 : 1;   // FdState.READ, FdState.WRITE
+            MethodTypeDesc io = MethodTypeDesc.of(CD_int, CD_FILE_DESCRIPTOR, CD_long, CD_int);
+            add("sun.nio.ch.SocketDispatcher", new Edit(op, io, false, cb -> {
+                // long t = beforeIo(fd, dir); if (t == SKIP) return UNAVAILABLE;
+                // return afterIo(t, dir, op0(fd, address, len), len);
+                var doIo = cb.newLabel();
+                cb.aload(1).loadConstant(dir)
+                  .invokestatic(CD_POLLER_HOOKS, "beforeIo", MethodTypeDesc.of(CD_long, CD_FILE_DESCRIPTOR, CD_int))
+                  .lstore(5)
+                  .lload(5).loadConstant(-1L).lcmp().ifne(doIo)
+                  .loadConstant(-2).ireturn()
+                  .labelBinding(doIo)
+                  .lload(5).loadConstant(dir)
+                  .aload(1).lload(2).iload(4)
+                  .invokestatic(cdDispatcher, op + "0", io)
+                  .iload(4)
+                  .invokestatic(CD_POLLER_HOOKS, "afterIo", MethodTypeDesc.of(CD_int, CD_long, CD_int, CD_int, CD_int))
+                  .ireturn();
+            }));
+        }
 
         // close paths: forget the fd before the number can be reused
         MethodTypeDesc beforeCloseFd = MethodTypeDesc.of(CD_void, CD_FILE_DESCRIPTOR);

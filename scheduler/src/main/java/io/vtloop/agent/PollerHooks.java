@@ -55,6 +55,46 @@ public final class PollerHooks {
         scheduler.stopPoll(fdVal, FdState.WRITE);
     }
 
+    // -- SocketDispatcher.read/write: skip the syscall that would fail with EAGAIN --
+
+    /** {@link #beforeIo} result: skip the syscall, return {@code IOStatus.UNAVAILABLE}. */
+    public static final long SKIP = -1L;
+    /** {@link #beforeIo} result: the fd is not tracked; do the syscall and record nothing. */
+    public static final long UNTRACKED = Long.MIN_VALUE;
+
+    /**
+     * Before {@code SocketDispatcher.read} ({@code dir} = READ) or {@code write}: returns
+     * {@link #SKIP} when a virtual thread would only get EAGAIN (the fd was found not ready and
+     * no edge came since), else a token for {@link #afterIo}.
+     */
+    public static long beforeIo(FileDescriptor fd, int dir) {
+        if (!Thread.currentThread().isVirtual()) return UNTRACKED;
+        int fdVal = FDA.get(fd);
+        FdState s = scheduler.stateOf(fdVal);
+        if (s == null) return UNTRACKED;
+        int snapshot = s.beginIo(dir);
+        if (snapshot == -1) {
+            scheduler.countSkippedSyscall();
+            return SKIP;
+        }
+        return ((long) fdVal << 32) | (snapshot & 0xFFFFFFFFL);
+    }
+
+    /**
+     * After the read/write syscall returned {@code n} for a request of {@code len} bytes:
+     * EAGAIN ({@code IOStatus.UNAVAILABLE}) or a short transfer means the fd is now not ready,
+     * which {@link FdState#endIoNotReady} records unless an edge came meanwhile. Returns n.
+     */
+    public static int afterIo(long token, int dir, int n, int len) {
+        if (token != UNTRACKED && (n == UNAVAILABLE || (n >= 0 && n < len))) {
+            FdState s = scheduler.stateOf((int) (token >>> 32));
+            if (s != null) s.endIoNotReady(dir, (int) token);
+        }
+        return n;
+    }
+
+    private static final int UNAVAILABLE = -2;   // sun.nio.ch.IOStatus.UNAVAILABLE
+
     /** First statement of {@code UnixDispatcher.close(fd)}: forget the fd before its number is reused. */
     public static void beforeClose(FileDescriptor fd) {
         beforeClose(FDA.get(fd));

@@ -3,6 +3,8 @@ package io.vtloop.agent;
 import io.vtloop.scheduler.CarrierScheduler;
 
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Called by the patched {@code java.lang.VirtualThread} constructor. Public because the
@@ -24,5 +26,37 @@ public final class VirtualThreadHooks {
     public static Executor scheduler(Executor requested) {
         if (requested != null || Thread.currentThread().isVirtual()) return requested;
         return scheduler;
+    }
+
+    /**
+     * First statement of {@code VirtualThread.schedule(command, delay, unit)}, which arms a
+     * timed park's timeout: on a vtloop carrier, a timer on that carrier's heap (fired from its
+     * loop, cancelled without cross-thread traffic in the common case); elsewhere null, and the
+     * JDK's timer threads do it.
+     */
+    public static Future<?> schedule(Runnable command, long delay, TimeUnit unit) {
+        CarrierScheduler s = scheduler;
+        return s == null ? null : s.schedule(command, unit.toNanos(delay));
+    }
+
+    /**
+     * First statement of {@code Blocker.begin()}: a virtual thread on a vtloop carrier is
+     * about to block the OS thread (file I/O and the like); the carrier is lent to a spare
+     * thread so its other virtual threads and fds keep moving. True: handled (the JDK's
+     * {@code Blocker.end(true)} then comes to {@link #endBlocking}).
+     */
+    public static boolean beginBlocking() {
+        CarrierScheduler s = scheduler;
+        return s != null && s.beginBlocking();
+    }
+
+    /**
+     * First statement of {@code Blocker.end(attempted)}: true (skip the JDK's body, which
+     * expects a ForkJoinPool carrier) when {@link #beginBlocking} handled the begin. The
+     * carrier thread takes its carrier back once the continuation it runs returns.
+     */
+    public static boolean endBlocking(boolean attempted) {
+        CarrierScheduler s = scheduler;
+        return attempted && s != null && s.onCarrier();
     }
 }

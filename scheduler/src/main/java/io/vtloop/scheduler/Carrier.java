@@ -5,22 +5,26 @@ import io.vtloop.poller.EventBuffer;
 import io.vtloop.poller.Events;
 
 import java.io.IOException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * A carrier thread ({@code vtloop-carrier-N}): runs virtual threads' continuations from its
- * {@link RunQueue} and polls its own {@link EpollPoller} for the fds registered on it.
+ * A carrier: a {@link RunQueue}, its own {@link EpollPoller} for the fds registered on it,
+ * and a timer heap, served by one thread at a time, its {@link CarrierThread}
+ * ({@code vtloop-carrier-N}) or, while that thread is blocked outside the poller, a spare
+ * (see {@link #lend}).
  *
  * <p>Loop: take a task (local queue; the shared injection queue every 61 ticks and when
  * local is empty; else steal half of another carrier's queue) and run it, polling events
  * without blocking every {@code vtloop.pollInterval} tasks; with no task, poll without
- * blocking; with no events either, sleep in the poller until an event, a timer or a
+ * blocking; with no events either, sleep in the poller until an event, the next of its
+ * timers ({@link CarrierTimer}: virtual threads' park timeouts), or a
  * {@link EpollPoller#wakeup}. A virtual thread woken by an event is queued here, on the
  * carrier that polled the event.
  *
  * <p>Going to sleep and being woken follow {@link WakeupGate}'s protocol; the native
  * wakeup is itself coalesced (at most one eventfd write per sleep).
  */
-public final class Carrier extends Thread {
+public final class Carrier {
     final CarrierScheduler scheduler;
     final int index;
     final RunQueue queue = new RunQueue();
@@ -28,17 +32,71 @@ public final class Carrier extends Thread {
     private final EventBuffer events;
     private final int pollInterval;
     private final WakeupGate gate = new WakeupGate();
+    private final TimerHeap timers = new TimerHeap();
+    private final ConcurrentLinkedQueue<CarrierTimer> remoteCancels = new ConcurrentLinkedQueue<>();
     private int tick;
     final CarrierStats stats = new CarrierStats();
 
-    Carrier(CarrierScheduler scheduler, int index, int pollInterval) throws IOException {
-        super(null, null, "vtloop-carrier-" + index, 0, false);
+    final CarrierThread primary;
+    private volatile CarrierThread holder;      // the thread serving this carrier now
+    private volatile boolean reclaim;           // primary wants it back from a spare
+
+    private final long spinNanos;
+
+    Carrier(CarrierScheduler scheduler, int index, Config config) throws IOException {
         this.scheduler = scheduler;
         this.index = index;
-        this.pollInterval = pollInterval;
+        this.pollInterval = config.pollInterval();
+        this.spinNanos = config.spinMicros() * 1000L;
         this.poller = EpollPoller.open();
         this.events = new EventBuffer(1024);
-        setDaemon(true);
+        this.primary = new CarrierThread(scheduler, "vtloop-carrier-" + index, this);
+        this.holder = primary;
+    }
+
+    // -- blocking compensation: lend this carrier to a spare thread --
+    //
+    //  state (holder, reclaim)     event                                   next
+    //  (primary, false)            primary's virtual thread enters a       (spare, false)
+    //                              blocking call: lend(primary)
+    //  (spare, false)              the spare's virtual thread blocks too:  (spare2, false)
+    //                              lend(spare); spare returns to the pool
+    //  (spare, false)              primary's continuation returned:        (spare, true)
+    //                              reclaim(primary), then wakes the poller
+    //  (spare, true)               the spare, between two steps            (primary, false)
+    //                              hands back and unparks the primary
+
+    /**
+     * The virtual thread on {@code self} starts an operation that may block the OS thread
+     * (the JDK's {@code Blocker.begin}): a spare thread serves this carrier meanwhile, so
+     * its queue, fds and timers keep moving. {@code self} serves it again after the
+     * continuation it runs returns ({@link #reclaim}).
+     */
+    void lend(CarrierThread self) {
+        self.carrier = null;
+        CarrierThread spare = scheduler.takeSpare();
+        holder = spare;
+        stats.compensations++;
+        spare.assign(this);
+    }
+
+    /** The primary thread, back from a blocking call, takes this carrier back from its spare. */
+    void reclaim(CarrierThread self) {
+        reclaim = true;
+        poller.wakeup();                              // the spare may sleep in the poller
+        while (holder != self) java.util.concurrent.locks.LockSupport.park(this);
+        reclaim = false;
+        self.carrier = this;
+    }
+
+    /** A spare serving this carrier: true while it should go on. */
+    boolean keepServing(CarrierThread spare) {
+        if (spare.carrier != this) return false;      // it lent the carrier to another spare
+        if (!reclaim) return true;
+        spare.carrier = null;
+        holder = primary;
+        java.util.concurrent.locks.LockSupport.unpark(primary);
+        return false;
     }
 
     /** Queues a task on this carrier; called on this carrier only. */
@@ -62,15 +120,51 @@ public final class Carrier extends Thread {
 
     boolean isSleeping() { return gate.isSleeping(); }
 
-    @Override
-    public void run() {
-        for (;;) {
+    /** Arms a timer on this carrier; called on this carrier's thread only. */
+    CarrierTimer schedule(Runnable task, long delayNanos) {
+        CarrierTimer t = new CarrierTimer(System.nanoTime() + Math.max(0, delayNanos), task, this);
+        timers.add(t);
+        return t;
+    }
+
+    /** A timer of this carrier was cancelled (by any thread): drop it from the heap. */
+    void timerCancelled(CarrierTimer t) {
+        stats.timersCancelled++;   // racy when remote, statistics only
+        if (scheduler.currentCarrier() == this) timers.remove(t);
+        else remoteCancels.offer(t);
+    }
+
+    /** Removes remotely cancelled timers, fires the due ones; returns nanos to the next deadline or -1. */
+    private long runTimers() {
+        CarrierTimer t;
+        while ((t = remoteCancels.poll()) != null) timers.remove(t);
+        if (timers.size() == 0) return -1;
+        long now = System.nanoTime();
+        while ((t = timers.peek()) != null) {
+            long wait = t.deadline - now;
+            if (wait > 0) return wait;
+            timers.poll();
+            if (t.tryFire()) {
+                stats.timersFired++;
+                t.task.run();      // a park timeout: unparks, queuing the thread here
+            }
+        }
+        return -1;
+    }
+
+    /** One turn of the loop: run a task, or poll, or sleep. Only the holder calls it. */
+    void step() {
+        {
             try {
                 Runnable task = nextTask();
                 if (task != null) {
                     stats.tasks++;
                     task.run();
-                    if (++tick % pollInterval == 0) pollEvents(0);
+                    if (holder != Thread.currentThread()) return;   // lent to a spare meanwhile
+                    if (++tick % pollInterval == 0) {
+                        pollEvents(0);
+                        runTimers();
+                    }
                 } else if (pollEvents(0) == 0) {
                     sleep0();
                 }
@@ -91,6 +185,9 @@ public final class Carrier extends Thread {
     }
 
     private void sleep0() throws IOException {
+        long timeout = runTimers();
+        if (!queue.isEmpty()) return;            // a timer fired: run its thread first
+        if (spinNanos > 0 && spin()) return;
         gate.prepareToSleep();
         if (scheduler.hasWorkFor(this)) {
             gate.awake();
@@ -98,10 +195,21 @@ public final class Carrier extends Thread {
         }
         stats.sleeps++;
         try {
-            pollEvents(-1);
+            pollEvents(timeout);
         } finally {
             gate.awake();
         }
+        runTimers();
+    }
+
+    /** vtloop.spin: busy-polls for up to spinNanos; true when events or work showed up. */
+    private boolean spin() throws IOException {
+        long end = System.nanoTime() + spinNanos;
+        do {
+            if (pollEvents(0) > 0 || scheduler.hasWorkFor(this)) return true;
+            Thread.onSpinWait();
+        } while (System.nanoTime() - end < 0);
+        return false;
     }
 
     /** Polls this carrier's poller and dispatches the events; returns the number of events. */
@@ -112,6 +220,7 @@ public final class Carrier extends Thread {
             FdState s = scheduler.fds.lookup(events.token(i));
             if (s == null) { stats.staleEvents++; continue; }
             int ev = events.events(i);
+            if ((ev & (Events.RDHUP | Events.HUP | Events.ERR)) != 0) s.hangup();
             if ((ev & (Events.IN | Events.RDHUP | Events.HUP | Events.ERR)) != 0) s.edge(FdState.READ);
             if ((ev & (Events.OUT | Events.HUP | Events.ERR)) != 0) s.edge(FdState.WRITE);
         }

@@ -35,7 +35,7 @@ public final class CarrierScheduler implements Executor {
         this.carriers = new Carrier[config.carriers()];
         try {
             for (int i = 0; i < carriers.length; i++)
-                carriers[i] = new Carrier(this, i, config.pollInterval());
+                carriers[i] = new Carrier(this, i, config);
         } catch (IOException | RuntimeException e) {
             for (Carrier c : carriers) if (c != null) try { c.poller.close(); } catch (IOException ignore) { }
             throw e;
@@ -45,8 +45,39 @@ public final class CarrierScheduler implements Executor {
     /** Creates a scheduler with {@code config.carriers()} carriers and starts them. */
     public static CarrierScheduler start(Config config) throws IOException {
         CarrierScheduler s = new CarrierScheduler(config);
-        for (Carrier c : s.carriers) c.start();
+        for (Carrier c : s.carriers) c.primary.start();
         return s;
+    }
+
+    // -- spare threads for blocking compensation (see Carrier#lend) --
+
+    private final java.util.concurrent.ConcurrentLinkedDeque<CarrierThread> spares =
+            new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final java.util.concurrent.atomic.AtomicInteger sparesCreated = new java.util.concurrent.atomic.AtomicInteger();
+
+    CarrierThread takeSpare() {
+        CarrierThread t = spares.pollFirst();
+        if (t == null) {
+            t = new CarrierThread(this, "vtloop-spare-" + sparesCreated.getAndIncrement(), null);
+            t.start();
+        }
+        return t;
+    }
+
+    void returnSpare(CarrierThread t) { spares.offerFirst(t); }
+
+    /**
+     * The current virtual thread is about to block its carrier's OS thread (the JDK's
+     * {@code Blocker.begin}): lends the carrier to a spare thread. Returns false, doing
+     * nothing, when the current thread is not a virtual thread on one of these carriers.
+     */
+    public boolean beginBlocking() {
+        if (!Thread.currentThread().isVirtual()) return false;
+        if (!(JLA.currentCarrierThread() instanceof CarrierThread t) || t.scheduler != this) return false;
+        Carrier c = t.carrier;
+        if (c == null) return false;
+        c.lend(t);
+        return true;
     }
 
     /** Number of carriers. */
@@ -54,7 +85,12 @@ public final class CarrierScheduler implements Executor {
 
     /** The vtloop carrier running the current thread (virtual or not), or null. */
     Carrier currentCarrier() {
-        return (JLA.currentCarrierThread() instanceof Carrier c && c.scheduler == this) ? c : null;
+        return (JLA.currentCarrierThread() instanceof CarrierThread t && t.scheduler == this) ? t.carrier : null;
+    }
+
+    /** True when the current thread is one of this scheduler's carrier or spare threads, or runs on one. */
+    public boolean onCarrier() {
+        return JLA.currentCarrierThread() instanceof CarrierThread t && t.scheduler == this;
     }
 
     @Override
@@ -147,16 +183,32 @@ public final class CarrierScheduler implements Executor {
         }
     }
 
-    /** Counters of all carriers, summed: tasks, steals, polls, events, sleeps, wakeups. */
+    /**
+     * Arms a park timeout on the current carrier, or returns null when the caller is not on
+     * one of this scheduler's carriers (the JDK then uses its own timer threads).
+     */
+    public java.util.concurrent.Future<?> schedule(Runnable task, long delayNanos) {
+        Carrier c = currentCarrier();
+        return c == null ? null : c.schedule(task, delayNanos);
+    }
+
+    /** Counts a read/write syscall skipped because the fd was known not ready. */
+    public void countSkippedSyscall() {
+        Carrier c = currentCarrier();
+        if (c != null) c.stats.skippedSyscalls++;
+    }
+
+    /** Counters of all carriers, summed, by name (see {@link CarrierStats}). */
+    public java.util.Map<String, Long> counters() {
+        var m = new java.util.LinkedHashMap<String, Long>();
+        for (Carrier c : carriers) c.stats.addTo(m);
+        return m;
+    }
+
+    /** One line: the carrier count and every counter. */
     public String summary() {
-        long tasks = 0, steals = 0, polls = 0, events = 0, sleeps = 0, wakeups = 0, stale = 0;
-        for (Carrier c : carriers) {
-            CarrierStats st = c.stats;
-            tasks += st.tasks; steals += st.steals; polls += st.polls; events += st.events;
-            sleeps += st.sleeps; wakeups += st.wakeupsSent; stale += st.staleEvents;
-        }
-        return "vtloop: carriers=" + carriers.length + " tasks=" + tasks + " steals=" + steals
-                + " polls=" + polls + " events=" + events + " staleEvents=" + stale
-                + " sleeps=" + sleeps + " wakeups=" + wakeups;
+        StringBuilder sb = new StringBuilder("vtloop: carriers=").append(carriers.length);
+        counters().forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
+        return sb.toString();
     }
 }

@@ -31,9 +31,11 @@ import java.util.concurrent.locks.LockSupport;
  *  PARKED      park returns (timeout, interrupt,
  *              closed, spurious)              UNKNOWN   by the waiter, if still PARKED
  *  UNKNOWN/    I/O not ready, seq unchanged
- *  READY/      since it started               DRAINED   (see {@link #beginIo}, {@link #endIoNotReady})
- *  DRAINED
+ *  READY/      since it started, and no       DRAINED   (see {@link #beginIo}, {@link #endIoNotReady})
+ *  DRAINED     hangup reported
  * </pre>
+ * A short read is taken as "not ready" only before the peer hung up: EOF can wait behind
+ * the last bytes, so once RDHUP/HUP/ERR was reported ({@link #hangup}) nothing is skipped.
  * At most one thread parks per direction at a time (the JDK's channel locks guarantee it,
  * as its own Poller assumes). Only that thread writes its {@code waiter} slot: before the CAS
  * that publishes PARKED, and (cleared) after its own CAS out of PARKED, won or lost. The
@@ -52,6 +54,7 @@ public final class FdState {
     final int generation;
     final Carrier owner;               // carrier whose poller reports this fd
     private final int[] states = new int[2];
+    private volatile boolean hangup;   // RDHUP/HUP/ERR seen: I/O ends at once (EOF, error), never skip it
     private final Thread[] waiters = new Thread[2];
 
     FdState(int fd, int generation, Carrier owner) {
@@ -127,12 +130,21 @@ public final class FdState {
     }
 
     /**
+     * The poller reported RDHUP, HUP or ERR (before the edge it also delivers). From then on
+     * reads return EOF and writes fail without blocking, and a short read no longer means
+     * "drained" (EOF can follow the last bytes), so I/O is never skipped.
+     */
+    public void hangup() {
+        hangup = true;
+    }
+
+    /**
      * Called before a non-blocking I/O attempt. Returns -1 when the attempt can be skipped
      * (DRAINED: it would fail with EAGAIN), else a snapshot to pass to {@link #endIoNotReady}.
      */
     public int beginIo(int dir) {
         int s = state(dir);
-        return mode(s) == DRAINED ? -1 : s;
+        return mode(s) == DRAINED && !hangup ? -1 : s;
     }
 
     /**
@@ -141,7 +153,7 @@ public final class FdState {
      */
     public void endIoNotReady(int dir, int snapshot) {
         int m = mode(snapshot);
-        if (m != PARKED && m != DRAINED)
+        if (m != PARKED && m != DRAINED && !hangup)
             STATES.compareAndSet(states, dir, snapshot, (snapshot & ~MODE_MASK) | DRAINED);
     }
 

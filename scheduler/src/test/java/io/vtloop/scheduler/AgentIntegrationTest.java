@@ -33,6 +33,40 @@ class AgentIntegrationTest {
     }
 
     @Test
+    void parkTimeoutsFireFromCarriersNotJdkTimerThreads() throws Exception {
+        var scheduler = io.vtloop.agent.Installer.scheduler();
+        long fired = scheduler.counters().get("timersFired");
+        Virtual.run(() -> { for (int i = 0; i < 5; i++) Thread.sleep(2); });
+        assertTrue(scheduler.counters().get("timersFired") >= fired + 5);
+        for (Thread t : Thread.getAllStackTraces().keySet())
+            assertFalse(t.getName().startsWith("VirtualThread-unparker"), "JDK timer thread " + t);
+    }
+
+    @Test
+    void readOfAnFdKnownNotReadyIsSkipped() throws Exception {
+        var scheduler = io.vtloop.agent.Installer.scheduler();
+        long skipped = scheduler.counters().get("skippedSyscalls");
+        try (ServerSocket ss = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Virtual.run(() -> {
+                try (Socket c = new Socket(ss.getInetAddress(), ss.getLocalPort()); Socket s = ss.accept()) {
+                    var reader = Virtual.start(() -> {
+                        byte[] buf = new byte[100];
+                        int total = 0;
+                        for (int i = 0; i < 20; i++) total += s.getInputStream().read(buf);   // short reads
+                        return total;
+                    });
+                    for (int i = 0; i < 20; i++) {
+                        c.getOutputStream().write(i);
+                        Thread.sleep(1);
+                    }
+                    assertEquals(20, Virtual.join(reader, java.time.Duration.ofSeconds(10)));
+                }
+            });
+        }
+        assertTrue(scheduler.counters().get("skippedSyscalls") > skipped, "no read was skipped");
+    }
+
+    @Test
     void carrierThreadsAreNamedAndDaemon() {
         long carriers = Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().startsWith("vtloop-carrier-"))

@@ -23,12 +23,16 @@ class AgentLaunchTest {
     }
 
     static Result java(List<String> jvmArgs, java.util.Map<String, String> env) throws Exception {
+        return java(jvmArgs, env, PrintCarrier.class);
+    }
+
+    static Result java(List<String> jvmArgs, java.util.Map<String, String> env, Class<?> main) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElseThrow());
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add(PrintCarrier.class.getName());
+        cmd.add(main.getName());
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         pb.environment().putAll(env);
@@ -99,5 +103,18 @@ class AgentLaunchTest {
         Result r = java("-javaagent:" + agentJar(), "-Dvtloop.carriers=3", "-Dvtloop.verbose=true");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().contains("3 carriers"), r.err());
+    }
+
+    @Test
+    void blockingCallOnOnlyCarrierDoesNotStallOthers() throws Exception {
+        Result r = java(List.of("-javaagent:" + agentJar(), "-Dvtloop.carriers=1", "-Dvtloop.stats=true"),
+                java.util.Map.of(), BlockingCompensationMain.class);
+        assertEquals(0, r.exit(), r.err());
+        var m = java.util.regex.Pattern.compile("echoMs=(\\d+) blockedMs=(\\d+)").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        long echoMs = Long.parseLong(m.group(1)), blockedMs = Long.parseLong(m.group(2));
+        assertTrue(blockedMs >= 1900, r.out());
+        assertTrue(echoMs < 1000, "echo stalled behind the blocked carrier: " + r.out());
+        assertTrue(r.err().matches("(?s).*compensations=[1-9].*"), r.err());
     }
 }
