@@ -48,7 +48,7 @@ public class FdStateReparkEdgeTest {
             return false;   // return without blocking: as a timeout or a spurious wake-up would
         });
         r.r1 = published;
-        if (published) r.r2 = Parks.parkLost(s, READ);   // EAGAIN again: park for real
+        r.r2 = published && Parks.parkLost(s, READ);   // EAGAIN again: park for real
     }
 
     @Actor
