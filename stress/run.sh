@@ -37,7 +37,7 @@ if [ -z "$java" ]; then
   exit 2
 fi
 
-jar=$here/target/jcstress.jar
+jar=${VTLOOP_STRESS_JAR:-$here/target/jcstress.jar}   # override: another build of the jar
 if [ ! -f "$jar" ]; then
   echo "run.sh: $jar is missing; build it with: mvn -B -pl stress -am package" >&2
   exit 2
