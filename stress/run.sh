@@ -43,6 +43,7 @@ if [ ! -f "$jar" ]; then
   exit 2
 fi
 
+command -v unzip >/dev/null || { echo "run.sh: unzip is missing (apt-get install -y unzip)" >&2; exit 2; }
 # (c) JDK 25's javac ignores processors on the class path: an empty TestList means no tests.
 tests=$(unzip -p "$jar" META-INF/TestList 2>/dev/null | grep -c '^JCTEST' || true)
 if [ "$tests" -eq 0 ]; then
