@@ -5,6 +5,7 @@ import io.vtloop.poller.EventBuffer;
 import io.vtloop.poller.Events;
 
 import java.io.IOException;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -111,7 +112,10 @@ public final class Carrier {
             scheduler.inject(task);   // ring full: overflow to the shared queue
             return;
         }
-        if (queue.size() > 1) scheduler.wakeIdle(this);   // surplus: let a sleeper steal
+        if (queue.size() > 1) {                           // surplus: let a sleeper steal
+            VarHandle.fullFence();   // Dekker with WakeupGate: publish the task before reading sleeping
+            scheduler.wakeIdle(this);
+        }
     }
 
     /** Wakes this carrier if it sleeps in its poller; returns true if this call woke it. */

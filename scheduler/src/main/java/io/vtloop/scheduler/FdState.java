@@ -29,7 +29,7 @@ import java.util.concurrent.locks.LockSupport;
  *  UNKNOWN     park                           PARKED    waiter = current thread, then park
  *  DRAINED     park                           PARKED    waiter = current thread, then park
  *  PARKED      park returns (timeout, interrupt,
- *              closed, spurious)              UNKNOWN   by the waiter, if still PARKED
+ *              closed, spurious)              UNKNOWN   by the waiter, if still PARKED; seq+1
  *  UNKNOWN/    I/O not ready, seq unchanged
  *  READY/      since it started, and no       DRAINED   (see {@link #beginIo}, {@link #endIoNotReady})
  *  DRAINED     hangup reported
@@ -124,7 +124,9 @@ public final class FdState {
             }
         } finally {
             // still PARKED: nobody woke us (timeout, interrupt, closed, spurious): withdraw
-            STATES.compareAndSet(states, dir, s, (s & ~MODE_MASK) | UNKNOWN);
+            // a new seq: an edge() that read this PARKED value (and maybe our waiter slot) must
+            // not match a later park of ours that would write the same value again
+            STATES.compareAndSet(states, dir, s, ((s & ~MODE_MASK) + SEQ_ONE) | UNKNOWN);
             waiters[dir] = null;   // only the waiter writes this field
         }
     }

@@ -67,29 +67,6 @@ class AgentIntegrationTest {
     }
 
     @Test
-    void jfrRecordsCompensationAndStalls() throws Exception {
-        Path file = Files.createTempFile("vtloop", ".jfr");
-        try (var rec = new jdk.jfr.Recording()) {
-            rec.enable("io.vtloop.Compensation");
-            rec.enable("io.vtloop.CarrierStall").withThreshold(java.time.Duration.ofMillis(20));
-            rec.start();
-            Virtual.run(() -> {
-                Process p = new ProcessBuilder("sleep", "0.1").start();
-                p.getInputStream().read();        // a Blocker call: the carrier is lent
-                long end = System.nanoTime() + 50_000_000;
-                while (System.nanoTime() < end) Thread.onSpinWait();   // hogs its carrier: a stall
-            });
-            rec.stop();
-            rec.dump(file);
-        }
-        var names = jdk.jfr.consumer.RecordingFile.readAllEvents(file).stream()
-                .map(e -> e.getEventType().getName()).toList();
-        Files.delete(file);
-        assertTrue(names.contains("io.vtloop.Compensation"), names.toString());
-        assertTrue(names.contains("io.vtloop.CarrierStall"), names.toString());
-    }
-
-    @Test
     void schedulerMXBeanIsRegistered() throws Exception {
         var server = ManagementFactory.getPlatformMBeanServer();
         var name = new javax.management.ObjectName("io.vtloop:type=Scheduler");
