@@ -23,8 +23,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  */
 @JCStressTest
 @Description("FdState: beginIo/endIoNotReady racing an edge (from UNKNOWN): an edge during the I/O is never lost")
-@Outcome(id = "1, READY/1", expect = ACCEPTABLE, desc = "data first: the I/O read it (the edge stays READY, harmless)")
-@Outcome(id = "2, READY/1", expect = ACCEPTABLE, desc = "EAGAIN, then the edge: its READY survives endIoNotReady")
+@Outcome(id = "1, READY", expect = ACCEPTABLE, desc = "data first: the I/O read it (the edge stays READY, harmless)")
+@Outcome(id = "2, READY", expect = ACCEPTABLE, desc = "EAGAIN, then the edge: its READY survives endIoNotReady")
 @Outcome(id = ".*, DRAINED/.*", expect = FORBIDDEN, desc = "lost edge: DRAINED although an edge raced the I/O")
 @Outcome(expect = FORBIDDEN, desc = "impossible state or I/O skipped on UNKNOWN")
 @State

@@ -30,9 +30,10 @@ final class Parks {
 
     private static final String[] MODES = {"UNKNOWN", "READY", "PARKED", "DRAINED"};
 
-    /** {@code s}'s state for {@code dir} as the outcomes name it: mode/edge-sequence, e.g. READY/1. */
+    /** {@code s}'s state for {@code dir} as the outcomes name it: mode/edge-sequence, e.g. READY. */
     static String state(FdState s, int dir) {
-        int raw = s.state(dir);
-        return MODES[FdState.mode(raw)] + "/" + (raw & ~FdState.MODE_MASK) / FdState.SEQ_ONE;
+        // the mode only: how many times the edge sequence moved is an implementation detail
+        // (a withdrawing park also moves it), the mode is the protocol's outcome
+        return MODES[FdState.mode(s.state(dir))];
     }
 }
