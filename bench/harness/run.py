@@ -35,7 +35,6 @@ BUILD = os.path.join(HARNESS, "build")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 REFERENCE = "jdk-vthreads"
 CLIENT_BOUND_PCT = 90.0
-APT_PACKAGES = ["wrk", "libuv1-dev", "python3-uvloop", "python3-matplotlib"]
 
 
 def log(msg):
@@ -80,7 +79,7 @@ def ensure_packages(packages, allow_install):
             subprocess.run(["apt-get", "update", "-q"], env=env, stdout=subprocess.DEVNULL)
         for p in list(missing):
             log("harness: apt-get install -y %s" % p)
-            r = subprocess.run(["apt-get", "install", "-y", "-q", p], env=env,
+            r = subprocess.run(["apt-get", "install", "-y", "-q", "--no-install-recommends", p], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
             if r.returncode == 0:
                 missing.remove(p)
@@ -89,6 +88,20 @@ def ensure_packages(packages, allow_install):
     for p in missing:
         log("harness: could not install %s" % p)
     return missing
+
+
+def needed_packages(args):
+    """The Debian packages this selection uses; --quick leaves the chart to an installed matplotlib."""
+    pkgs = []
+    if any(w.startswith("http") for w in args.workload_list):
+        pkgs.append("wrk")
+    if "libuv" in args.contestant_list:
+        pkgs.append("libuv1-dev")
+    if "uvloop" in args.contestant_list:
+        pkgs.append("python3-uvloop")
+    if not args.quick:
+        pkgs.append("python3-matplotlib")
+    return pkgs
 
 
 def build_c():
@@ -533,7 +546,7 @@ def main():
         sys.exit("harness: needs Linux with taskset (util-linux)")
     if os.cpu_count() < 2:
         sys.exit("harness: needs 2 CPUs (server on core 0, client on core 1)")
-    missing = ensure_packages(APT_PACKAGES, not args.no_install)
+    missing = ensure_packages(needed_packages(args), not args.no_install)
     build_c()
     args.have_wrk = shutil.which("wrk") is not None
     if not args.have_wrk:
