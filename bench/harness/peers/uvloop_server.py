@@ -9,7 +9,9 @@ WORKERS > 1 forks that many processes, each with its own loop and SO_REUSEPORT l
 validated) with the plaintext response, one transport.write per data_received.
 """
 import asyncio
+import ctypes
 import os
+import signal
 import socket
 import sys
 import time
@@ -94,6 +96,8 @@ def main(argv):
     socks += [listener(port) for _ in range(workers - 1)]
     for sock in socks[1:]:
         if os.fork() == 0:
+            # PR_SET_PDEATHSIG: the worker goes when the parent does
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
             serve(sock, protocol)
             os._exit(0)
     print("listening on %d" % port, flush=True)
