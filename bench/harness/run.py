@@ -418,6 +418,7 @@ def summarize(results, order, workloads):
                 "rps_median": statistics.median(rps), "rps_min": min(rps), "rps_max": max(rps),
                 "p50_us": med("p50_us"), "p99_us": med("p99_us"), "p999_us": med("p999_us"),
                 "server_cpu_us_per_req": med("server_cpu_us_per_req"), "ctxsw_per_req": med("ctxsw_per_req"),
+                "server_cpu_pct": med("server_cpu_pct"),
                 "client_cpu_pct": med("client_cpu_pct"),
                 "client_bound_runs": sum(1 for r in runs if r["client_bound"]),
                 "errors": sum(r["errors"] for r in runs), "target_rate": runs[0]["target_rate"],
@@ -439,8 +440,8 @@ def fmt(v, digits=0):
 
 def markdown(rows, meta):
     lines = ["| workload | contestant | req/s median (min-max) | x %s | p50 us | p99 us | p99.9 us "
-             "| server CPU us/req | ctx sw/req | client CPU %% | notes |" % REFERENCE,
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| server CPU us/req | server CPU %% | ctx sw/req | client CPU %% | notes |" % REFERENCE,
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         notes = []
         if r["client_bound_runs"]:
@@ -449,10 +450,10 @@ def markdown(rows, meta):
             notes.append("%d errors" % r["errors"])
         if r["target_rate"]:
             notes.append("target %s req/s" % fmt(r["target_rate"]))
-        lines.append("| %s | %s | %s (%s-%s) | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        lines.append("| %s | %s | %s (%s-%s) | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             r["workload"], r["contestant"], fmt(r["rps_median"]), fmt(r["rps_min"]), fmt(r["rps_max"]),
             fmt(r["ratio"], 2) if r.get("ratio") else "-", fmt(r["p50_us"]), fmt(r["p99_us"]), fmt(r["p999_us"]),
-            fmt(r["server_cpu_us_per_req"], 1), fmt(r["ctxsw_per_req"], 2), fmt(r["client_cpu_pct"]),
+            fmt(r["server_cpu_us_per_req"], 1), fmt(r["server_cpu_pct"]), fmt(r["ctxsw_per_req"], 2), fmt(r["client_cpu_pct"]),
             "; ".join(notes)))
     head = ["Reps: %d interleaved, %gs measured after %gs warm-up; server on core 0 (the -w2 workloads: "
             "cores 0,1 and 2 workers), client on core 1; medians, spread min-max over reps." % (
@@ -495,7 +496,7 @@ def chart(rows, order, path):
     ax.set_ylabel("requests/s (median, min-max)")
     ax.set_yscale("log")
     ax.legend(fontsize="small")
-    ax.set_title("vtloop harness: closed-loop throughput")
+    ax.set_title("vtloop harness: throughput (closed-loop and churn runs)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     return True
@@ -516,6 +517,7 @@ def parse_args():
     p.add_argument("--samples-jar", default=os.path.join(ROOT, "samples", "target", "vtloop-samples.jar"))
     p.add_argument("--agent-jar", default=os.path.join(ROOT, "scheduler", "target", "vtloop-agent.jar"))
     p.add_argument("--no-install", action="store_true", help="do not apt-get install missing packages")
+    p.add_argument("--report", metavar="DIR", help="only re-render DIR/results.md and chart.png from DIR/results.json")
     a = p.parse_args()
     if a.quick:
         a.contestants = a.contestants or "jdk-vthreads,vtloop"
@@ -542,6 +544,11 @@ def parse_args():
 
 def main():
     args = parse_args()
+    if args.report:
+        with open(os.path.join(args.report, "results.json")) as f:
+            data = json.load(f)
+        write_report(args.report, data["meta"], data["runs"], data["meta"]["contestants"])
+        return
     if sys.platform != "linux" or not shutil.which("taskset"):
         sys.exit("harness: needs Linux with taskset (util-linux)")
     if os.cpu_count() < 2:
@@ -601,6 +608,11 @@ def main():
     run_phase(phase2, runnable, args, results, logdir, rates)
     meta["elapsed_s"] = round(time.time() - started, 1)
 
+    write_report(out, meta, results, order)
+
+
+def write_report(out, meta, results, order):
+    """Summarizes the runs into results.json, results.md and chart.png; prints the table."""
     rows = summarize(results, order, [w for w in all_workloads() if w.name in {r["workload"] for r in results}])
     md = markdown(rows, meta)
     with open(os.path.join(out, "results.json"), "w") as f:
