@@ -295,6 +295,10 @@ static void on_writable(struct conn *c, uint64_t t) {
         int err = 0;
         socklen_t len = sizeof err;
         getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+        if (err == ECONNREFUSED) {
+            fprintf(stderr, "loadgen: connection refused by %s:%d: the server is not listening\n", host, port);
+            exit(3);
+        }
         if (err) { err_connect++; conn_restart(c, t); return; }
         c->connected = 1;
         if (mode != M_RATE && c->slen == 0 && !stopping) { conn_send(c, now_ns()); return; }

@@ -211,8 +211,9 @@ def process_tree(pid):
 
 
 def sample_server(pid):
-    """(cpu ticks, context switches) summed over the process tree and all its threads."""
-    ticks = switches = 0
+    """(cpu ticks, {tid: context switches}) over the process tree and all its threads."""
+    ticks = 0
+    switches = {}
     for p in process_tree(pid):
         try:
             with open("/proc/%d/stat" % p) as f:
@@ -221,11 +222,12 @@ def sample_server(pid):
         except OSError:
             continue
         for status in glob.glob("/proc/%d/task/*/status" % p):
+            tid = int(status.split("/")[4])
             try:
                 with open(status) as f:
                     for line in f:
                         if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
-                            switches += int(line.split()[1])
+                            switches[tid] = switches.get(tid, 0) + int(line.split()[1])
             except OSError:
                 pass
     return ticks, switches
@@ -362,7 +364,9 @@ def measure(w, server, args, rate):
     n = max(1, r["requests"])
     r["server_cpu_us_per_req"] = (t1 - t0) * 1e6 / CLK_TCK / n
     r["server_cpu_pct"] = 100.0 * (t1 - t0) / CLK_TCK / max(1e-9, r["wall_s"])
-    r["ctxsw_per_req"] = (s1 - s0) / n
+    # threads alive at the end: their switches since the start (or since birth); threads that
+    # exited inside the window are missed (an undercount, never negative)
+    r["ctxsw_per_req"] = sum(v - s0.get(tid, 0) for tid, v in s1.items()) / n
     r["client_bound"] = r["client_cpu_pct"] > CLIENT_BOUND_PCT
     return r
 
@@ -384,6 +388,11 @@ def run_phase(workloads, runnable, args, results, logdir, rates):
                     continue
                 try:
                     for w in ws:
+                        if server.proc.poll() is not None:
+                            log("harness: %s exited with code %s (see %s); starting it again" % (
+                                server.name, server.proc.returncode, server.logpath))
+                            server.stop()
+                            server = Server(c, mode, workers, ws[0].server_cpus, logdir)
                         rate = rates.get(w.name, 0)
                         try:
                             r = measure(w, server, args, rate)

@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,6 +206,7 @@ int main(int argc, char **argv) {
     if (*end || port < 0 || port > 65535) { fprintf(stderr, "epoll_server: bad PORT '%s'\n", argv[2]); return 2; }
     int workers = argc == 4 ? (int)strtol(argv[3], &end, 10) : 1;
     if (argc == 4 && (*end || workers < 1 || workers > 256)) { fprintf(stderr, "epoll_server: WORKERS must be 1..256\n"); return 2; }
+    signal(SIGPIPE, SIG_IGN); /* a peer gone mid-write is an EPIPE, not the end of the server */
     es_refresh_response();
     int lfds[256];
     for (int i = 0; i < workers; i++) lfds[i] = es_listen(); /* all bound before "listening" */

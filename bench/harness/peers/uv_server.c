@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,6 +185,7 @@ int main(int argc, char **argv) {
     if (*end || port < 0 || port > 65535) { fprintf(stderr, "uv_server: bad PORT '%s'\n", argv[2]); return 2; }
     int workers = argc == 4 ? (int)strtol(argv[3], &end, 10) : 1;
     if (argc == 4 && (*end || workers < 1 || workers > 256)) { fprintf(stderr, "uv_server: WORKERS must be 1..256\n"); return 2; }
+    signal(SIGPIPE, SIG_IGN); /* libuv leaves SIGPIPE alone: a peer gone mid-write must not kill us */
     int fds[256];
     for (int i = 0; i < workers; i++) fds[i] = us_listen_fd();
     /* listen(2) before announcing, so connects succeed at once; uv_listen repeats it harmlessly */
