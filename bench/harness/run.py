@@ -1,0 +1,648 @@
+#!/usr/bin/python3
+"""Side-by-side server benchmark: vtloop vs the JDK default and peers, on loopback.
+
+Every contestant serves the same workloads to the same client (bench/harness/loadgen.c, or wrk
+for HTTP keep-alive), server pinned to core 0 and client to core 1 (the 2-worker variants put
+the server on cores 0,1). Repetitions are interleaved (A B C A B C ...); each cell reports the
+median and the min-max spread. Per run: req/s, latency, server CPU-us per request
+(/proc/<pid>/stat utime+stime over the measured window), context switches per request (sum
+over /proc/<pid>/task/*/status), and the client's CPU (a run whose client is above 90% CPU is
+marked client-bound). Output: results.json, results.md, chart.png under --out.
+
+    bench/harness/run.py --quick                 # <= 2 min: jdk-vthreads vs vtloop
+    bench/harness/run.py                         # everything (about 30 minutes)
+    bench/harness/run.py --contestants c-epoll,libuv --workloads echo-1k-c100,http --reps 3
+
+Uses only the standard library (matplotlib, when installed, for the chart).
+"""
+import argparse
+import glob
+import json
+import os
+import re
+import selectors
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+HARNESS = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HARNESS))
+BUILD = os.path.join(HARNESS, "build")
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+REFERENCE = "jdk-vthreads"
+CLIENT_BOUND_PCT = 90.0
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- environment
+
+def find_java():
+    """JDK 25+: $JAVA_HOME first, then /usr/lib/jvm/*25*."""
+    candidates = []
+    if os.environ.get("JAVA_HOME"):
+        candidates.append(os.path.join(os.environ["JAVA_HOME"], "bin", "java"))
+    candidates += sorted(glob.glob("/usr/lib/jvm/*25*/bin/java"))
+    for java in candidates:
+        if not os.access(java, os.X_OK):
+            continue
+        out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
+        m = re.search(r'version "(\d+)', out)
+        if m and int(m.group(1)) >= 25:
+            return java
+    return None
+
+
+def dpkg_installed(pkg):
+    r = subprocess.run(["dpkg-query", "-W", "-f=${Status}", pkg], capture_output=True, text=True)
+    return r.returncode == 0 and "install ok installed" in r.stdout
+
+
+def ensure_packages(packages, allow_install):
+    """Installs missing Debian packages (apt-get update once if needed); returns the missing ones."""
+    missing = [p for p in packages if not dpkg_installed(p)]
+    if not missing or not allow_install:
+        return missing
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        log("harness: cannot install %s (needs root and apt-get)" % " ".join(missing))
+        return missing
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    for attempt in ("install", "update+install"):
+        if attempt == "update+install":
+            log("harness: apt-get update")
+            subprocess.run(["apt-get", "update", "-q"], env=env, stdout=subprocess.DEVNULL)
+        for p in list(missing):
+            log("harness: apt-get install -y %s" % p)
+            r = subprocess.run(["apt-get", "install", "-y", "-q", "--no-install-recommends", p], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            if r.returncode == 0:
+                missing.remove(p)
+        if not missing:
+            break
+    for p in missing:
+        log("harness: could not install %s" % p)
+    return missing
+
+
+def needed_packages(args):
+    """The Debian packages this selection uses; --quick leaves the chart to an installed matplotlib."""
+    pkgs = []
+    if any(w.startswith("http") for w in args.workload_list):
+        pkgs.append("wrk")
+    if "libuv" in args.contestant_list:
+        pkgs.append("libuv1-dev")
+    if "uvloop" in args.contestant_list:
+        pkgs.append("python3-uvloop")
+    if not args.quick:
+        pkgs.append("python3-matplotlib")
+    return pkgs
+
+
+def build_c():
+    r = subprocess.run(["make", "-s", "-C", HARNESS], capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit("harness: make -C %s failed:\n%s%s" % (HARNESS, r.stdout, r.stderr))
+
+
+# ---------------------------------------------------------------- contestants
+
+class Contestant:
+    def __init__(self, name, command, missing):
+        self.name = name
+        self.command = command    # (mode, workers) -> argv, mode is "echo" or "http"
+        self.missing = missing    # None when runnable, else why not
+
+
+def contestants(args, java, missing_pkgs):
+    samples = args.samples_jar
+    agent = args.agent_jar
+    benchmarks = os.path.join(ROOT, "bench", "target", "benchmarks.jar")
+    jvm = [java, "--enable-native-access=ALL-UNNAMED"] if java else []
+    no_java = None if java else "no JDK 25 found ($JAVA_HOME or /usr/lib/jvm/*25*)"
+
+    def need_file(path, how):
+        return None if os.path.isfile(path) else "%s is missing (%s)" % (os.path.relpath(path, ROOT), how)
+
+    mvn = "build it with: mvn -B -q install -DskipTests"
+    sample_main = {"echo": "io.vtloop.samples.EchoServer", "http": "io.vtloop.samples.HttpServer"}
+
+    def sample(extra_jvm, extra_args):
+        return lambda mode, w: jvm + extra_jvm(w) + ["-cp", samples, sample_main[mode], "--port", "0"] + extra_args
+
+    return [
+        Contestant("jdk-vthreads",
+                   sample(lambda w: ["-Djdk.virtualThreadScheduler.parallelism=%d" % w], []),
+                   no_java or need_file(samples, mvn)),
+        Contestant("jdk-platform", sample(lambda w: [], ["--threads=platform"]),
+                   no_java or need_file(samples, mvn)),
+        Contestant("vtloop",
+                   sample(lambda w: ["-javaagent:" + agent, "-Dvtloop.carriers=%d" % w], []),
+                   no_java or need_file(samples, mvn) or need_file(agent, mvn)),
+        Contestant("netty-epoll",
+                   lambda mode, w: jvm + ["--sun-misc-unsafe-memory-access=allow", "-cp", benchmarks,
+                                          "io.vtloop.bench.peers.NettyServer", mode, "0", str(w)],
+                   no_java or need_file(benchmarks, mvn)),
+        Contestant("libuv", lambda mode, w: [os.path.join(BUILD, "uv_server"), mode, "0", str(w)],
+                   "Debian package libuv1-dev is not installed" if "libuv1-dev" in missing_pkgs
+                   else need_file(os.path.join(BUILD, "uv_server"), "make -C bench/harness")),
+        Contestant("uvloop", lambda mode, w: ["/usr/bin/python3", os.path.join(HARNESS, "peers", "uvloop_server.py"),
+                                              mode, "0", str(w)],
+                   "Debian package python3-uvloop is not installed" if "python3-uvloop" in missing_pkgs else None),
+        Contestant("c-epoll", lambda mode, w: [os.path.join(BUILD, "epoll_server"), mode, "0", str(w)],
+                   need_file(os.path.join(BUILD, "epoll_server"), "make -C bench/harness")),
+    ]
+
+
+# ---------------------------------------------------------------- workloads
+
+class Workload:
+    """One measured load: client (loadgen|wrk), server mode, connections, size, rate, workers."""
+
+    def __init__(self, name, client, server, conns, size=0, mode="closed", rate_pct=0, workers=1):
+        self.name, self.client, self.server = name, client, server
+        self.conns, self.size, self.mode, self.rate_pct, self.workers = conns, size, mode, rate_pct, workers
+
+    @property
+    def phase(self):  # rate runs need the reference's max first; churn last (TIME_WAIT)
+        return 2 if self.mode in ("rate", "churn") else 1
+
+    @property
+    def server_cpus(self):
+        return "0,1" if self.workers > 1 else "0"
+
+
+def all_workloads():
+    w = []
+    for size, sname in ((1024, "1k"), (10240, "10k"), (102400, "100k")):
+        for conns in (10, 100, 1000):
+            w.append(Workload("echo-%s-c%d" % (sname, conns), "loadgen", "echo", conns, size))
+    w.append(Workload("http", "wrk", "http", 100))
+    w.append(Workload("echo-1k-c100-w2", "loadgen", "echo", 100, 1024, workers=2))
+    w.append(Workload("http-w2", "wrk", "http", 100, workers=2))
+    for pct in (25, 50, 75):
+        w.append(Workload("rate%d-echo-1k-c100" % pct, "loadgen", "echo", 100, 1024, "rate", pct))
+    w.append(Workload("churn-echo-64", "loadgen", "echo", 20, 64, "churn"))
+    return w
+
+
+RATE_BASE = "echo-1k-c100"  # the rate runs' percentages are of the reference's median on this
+
+
+# ---------------------------------------------------------------- server process
+
+def process_tree(pid):
+    pids, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        pids.append(p)
+        for children in glob.glob("/proc/%d/task/*/children" % p):
+            try:
+                with open(children) as f:
+                    todo += [int(c) for c in f.read().split()]
+            except OSError:
+                pass
+    return pids
+
+
+def sample_server(pid):
+    """(cpu ticks, {tid: context switches}) over the process tree and all its threads."""
+    ticks = 0
+    switches = {}
+    for p in process_tree(pid):
+        try:
+            with open("/proc/%d/stat" % p) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        except OSError:
+            continue
+        for status in glob.glob("/proc/%d/task/*/status" % p):
+            tid = int(status.split("/")[4])
+            try:
+                with open(status) as f:
+                    for line in f:
+                        if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                            switches[tid] = switches.get(tid, 0) + int(line.split()[1])
+            except OSError:
+                pass
+    return ticks, switches
+
+
+class Server:
+    def __init__(self, contestant, mode, workers, cpus, logdir):
+        self.name = "%s-%s-w%d" % (contestant.name, mode, workers)
+        argv = ["taskset", "-c", cpus] + contestant.command(mode, workers)
+        self.logpath = os.path.join(logdir, self.name + ".log")
+        self.logfile = open(self.logpath, "a")
+        self.logfile.write("$ %s\n" % " ".join(argv))
+        self.logfile.flush()
+        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=self.logfile, cwd=ROOT,
+                                     start_new_session=True, text=True)
+        self.port = self._await_listening(60)
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _await_listening(self, timeout):
+        sel = selectors.DefaultSelector()
+        sel.register(self.proc.stdout, selectors.EVENT_READ)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if not sel.select(max(0.0, deadline - time.time())):
+                break
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            self.logfile.write(line)
+            m = re.match(r"listening on (\d+)", line.strip())
+            if m:
+                return int(m.group(1))
+        self.stop()
+        raise RuntimeError("%s did not print 'listening on <port>' (see %s)" % (self.name, self.logpath))
+
+    def _drain(self):
+        for line in self.proc.stdout:
+            self.logfile.write(line)
+
+    def sample(self):
+        return sample_server(self.proc.pid)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)  # the group we started (uvloop forks workers)
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+            except ProcessLookupError:
+                pass
+        self.logfile.close()
+
+
+# ---------------------------------------------------------------- clients
+
+def run_loadgen(w, server, args, rate):
+    argv = ["taskset", "-c", "1", os.path.join(BUILD, "loadgen"), "--port", str(server.port),
+            "--mode", w.mode, "--proto", "http" if w.server == "http" else "echo", "--conns", str(w.conns),
+            "--duration", str(args.duration), "--warmup", str(args.warmup)]
+    if w.server == "echo":
+        argv += ["--size", str(w.size)]
+    if w.mode == "rate":
+        argv += ["--rate", "%.0f" % rate]
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    before = after = None
+    errors = []
+    for line in p.stderr:  # the load generator marks its measured window on stderr
+        if line.startswith("MEASURE_START"):
+            before = server.sample()
+        elif line.startswith("MEASURE_END"):
+            after = server.sample()
+        else:
+            errors.append(line.rstrip())
+    out = p.stdout.read()
+    if p.wait() != 0 or before is None or after is None:
+        raise RuntimeError("loadgen failed: %s" % " ".join(errors))
+    r = json.loads(out)
+    return {
+        "rps": r["rps"], "requests": r["requests"], "wall_s": r["duration_s"],
+        "p50_us": r["latency_us"]["p50"], "p99_us": r["latency_us"]["p99"], "p999_us": r["latency_us"]["p999"],
+        "client_cpu_pct": r["cpu"]["pct"], "errors": sum(r["errors"].values()),
+        "server_before": before, "server_after": after, "client": r,
+    }
+
+
+def wrk_once(w, server, duration):
+    url = "http://127.0.0.1:%d/plaintext" % server.port
+    argv = ["taskset", "-c", "1", "wrk", "-t1", "-c%d" % w.conns, "-d%ds" % max(1, round(duration)),
+            "--latency", url]
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = p.stdout.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        raise RuntimeError("wrk failed: %s" % out)
+    return out, ru.ru_utime + ru.ru_stime
+
+
+def wrk_latency_us(out, pct):
+    m = re.search(r"^\s*%s%%\s+([\d.]+)(us|ms|s)\s*$" % pct, out, re.M)
+    if not m:
+        return None
+    return float(m.group(1)) * {"us": 1, "ms": 1e3, "s": 1e6}[m.group(2)]
+
+
+def run_wrk(w, server, args):
+    wrk_once(w, server, args.warmup)
+    before = server.sample()
+    t0 = time.time()
+    out, cpu = wrk_once(w, server, args.duration)
+    wall = time.time() - t0
+    after = server.sample()
+    m = re.search(r"(\d+) requests in ([\d.]+)(\w+)", out)
+    requests = int(m.group(1))
+    secs = float(m.group(2)) * {"s": 1, "ms": 1e-3, "m": 60}.get(m.group(3), 1)
+    errs = sum(int(x) for x in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": requests / secs, "requests": requests, "wall_s": secs,
+        "p50_us": wrk_latency_us(out, 50), "p99_us": wrk_latency_us(out, 99), "p999_us": None,
+        "client_cpu_pct": 100.0 * cpu / wall, "errors": errs + (int(non2xx.group(1)) if non2xx else 0),
+        "server_before": before, "server_after": after, "client": {"wrk": out},
+    }
+
+
+def measure(w, server, args, rate):
+    if w.client == "wrk" and args.have_wrk:
+        r = run_wrk(w, server, args)
+    else:
+        r = run_loadgen(w, server, args, rate)
+    (t0, s0), (t1, s1) = r.pop("server_before"), r.pop("server_after")
+    n = max(1, r["requests"])
+    r["server_cpu_us_per_req"] = (t1 - t0) * 1e6 / CLK_TCK / n
+    r["server_cpu_pct"] = 100.0 * (t1 - t0) / CLK_TCK / max(1e-9, r["wall_s"])
+    # threads alive at the end: their switches since the start (or since birth); threads that
+    # exited inside the window are missed (an undercount, never negative)
+    r["ctxsw_per_req"] = sum(v - s0.get(tid, 0) for tid, v in s1.items()) / n
+    r["client_bound"] = r["client_cpu_pct"] > CLIENT_BOUND_PCT
+    return r
+
+
+# ---------------------------------------------------------------- orchestration
+
+def run_phase(workloads, runnable, args, results, logdir, rates):
+    """reps x contestants x server sessions (one server per mode and worker count)."""
+    sessions = {}
+    for w in workloads:
+        sessions.setdefault((w.server, w.workers), []).append(w)
+    for rep in range(args.reps):
+        for c in runnable:
+            for (mode, workers), ws in sessions.items():
+                try:
+                    server = Server(c, mode, workers, ws[0].server_cpus, logdir)
+                except RuntimeError as e:
+                    log("harness: %s" % e)
+                    continue
+                try:
+                    for w in ws:
+                        if server.proc.poll() is not None:
+                            log("harness: %s exited with code %s (see %s); starting it again" % (
+                                server.name, server.proc.returncode, server.logpath))
+                            server.stop()
+                            server = Server(c, mode, workers, ws[0].server_cpus, logdir)
+                        rate = rates.get(w.name, 0)
+                        try:
+                            r = measure(w, server, args, rate)
+                        except (RuntimeError, ValueError, AttributeError) as e:
+                            log("harness: %s %s rep %d failed: %s" % (c.name, w.name, rep + 1, e))
+                            continue
+                        r.update(workload=w.name, contestant=c.name, rep=rep + 1, target_rate=rate)
+                        results.append(r)
+                        log("  rep %d %-13s %-20s %10.0f req/s  srv %6.1f us/req  client %3.0f%%%s" % (
+                            rep + 1, c.name, w.name, r["rps"], r["server_cpu_us_per_req"], r["client_cpu_pct"],
+                            "  CLIENT-BOUND" if r["client_bound"] else ""))
+                finally:
+                    server.stop()
+
+
+def summarize(results, order, workloads):
+    rows = []
+    for w in workloads:
+        ref = None
+        for name in order:
+            runs = [r for r in results if r["workload"] == w.name and r["contestant"] == name]
+            if not runs:
+                continue
+
+            def med(key):
+                vals = [r[key] for r in runs if r.get(key) is not None]
+                return statistics.median(vals) if vals else None
+
+            rps = [r["rps"] for r in runs]
+            row = {
+                "workload": w.name, "contestant": name, "reps": len(runs),
+                "rps_median": statistics.median(rps), "rps_min": min(rps), "rps_max": max(rps),
+                "p50_us": med("p50_us"), "p99_us": med("p99_us"), "p999_us": med("p999_us"),
+                "server_cpu_us_per_req": med("server_cpu_us_per_req"), "ctxsw_per_req": med("ctxsw_per_req"),
+                "server_cpu_pct": med("server_cpu_pct"),
+                "client_cpu_pct": med("client_cpu_pct"),
+                "client_bound_runs": sum(1 for r in runs if r["client_bound"]),
+                "errors": sum(r["errors"] for r in runs), "target_rate": runs[0]["target_rate"],
+            }
+            if name == REFERENCE:
+                ref = row["rps_median"]
+            rows.append(row)
+        for row in rows:
+            if row["workload"] == w.name:
+                row["ratio"] = row["rps_median"] / ref if ref else None
+    return rows
+
+
+def fmt(v, digits=0):
+    if v is None:
+        return "-"
+    return ("{:,.%df}" % digits).format(v)
+
+
+def markdown(rows, meta):
+    lines = ["| workload | contestant | req/s median (min-max) | x %s | p50 us | p99 us | p99.9 us "
+             "| server CPU us/req | server CPU %% | ctx sw/req | client CPU %% | notes |" % REFERENCE,
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        notes = []
+        if r["client_bound_runs"]:
+            notes.append("client-bound %d/%d" % (r["client_bound_runs"], r["reps"]))
+        if r["errors"]:
+            notes.append("%d errors" % r["errors"])
+        if r["target_rate"]:
+            notes.append("target %s req/s" % fmt(r["target_rate"]))
+        lines.append("| %s | %s | %s (%s-%s) | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            r["workload"], r["contestant"], fmt(r["rps_median"]), fmt(r["rps_min"]), fmt(r["rps_max"]),
+            fmt(r["ratio"], 2) if r.get("ratio") else "-", fmt(r["p50_us"]), fmt(r["p99_us"]), fmt(r["p999_us"]),
+            fmt(r["server_cpu_us_per_req"], 1), fmt(r["server_cpu_pct"]), fmt(r["ctxsw_per_req"], 2), fmt(r["client_cpu_pct"]),
+            "; ".join(notes)))
+    head = ["Reps: %d interleaved, %gs measured after %gs warm-up; server on core 0 (the -w2 workloads: "
+            "cores 0,1 and 2 workers), client on core 1; medians, spread min-max over reps." % (
+                meta["reps"], meta["duration_s"], meta["warmup_s"])]
+    if meta["skipped"]:
+        head.append("Skipped: " + "; ".join("%s (%s)" % kv for kv in meta["skipped"].items()) + ".")
+    if meta.get("rates"):
+        head.append("Open-loop rates: %s of %s's median req/s on %s (%s req/s)." % (
+            ", ".join("%d%%" % p for p in meta["rate_pcts"]), meta["rate_reference"], RATE_BASE,
+            fmt(meta["rate_reference_rps"])))
+    return "\n".join(head) + "\n\n" + "\n".join(lines) + "\n"
+
+
+def chart(rows, order, path):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        log("harness: python3-matplotlib not available: no chart")
+        return False
+    names = [n for n in order if any(r["contestant"] == n for r in rows)]
+    wls = list(dict.fromkeys(r["workload"] for r in rows if not r["target_rate"]))
+    if not names or not wls:
+        return False
+    fig, ax = plt.subplots(figsize=(max(8, 1.1 * len(wls)), 5))
+    width = 0.8 / len(names)
+    for i, n in enumerate(names):
+        xs, ys, lo, hi = [], [], [], []
+        for j, wl in enumerate(wls):
+            r = next((r for r in rows if r["workload"] == wl and r["contestant"] == n), None)
+            if r:
+                xs.append(j + i * width)
+                ys.append(r["rps_median"])
+                lo.append(r["rps_median"] - r["rps_min"])
+                hi.append(r["rps_max"] - r["rps_median"])
+        ax.bar(xs, ys, width, yerr=[lo, hi], capsize=2, label=n)
+    ax.set_xticks([j + 0.4 - width / 2 for j in range(len(wls))])
+    ax.set_xticklabels(wls, rotation=30, ha="right")
+    ax.set_ylabel("requests/s (median, min-max)")
+    ax.set_yscale("log")
+    ax.legend(fontsize="small")
+    ax.set_title("vtloop harness: throughput (closed-loop and churn runs)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    return True
+
+
+def parse_args():
+    names = [c for c in ("jdk-vthreads", "jdk-platform", "vtloop", "netty-epoll", "libuv", "uvloop", "c-epoll")]
+    wnames = [w.name for w in all_workloads()]
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--quick", action="store_true",
+                   help="<= 2 min demo: jdk-vthreads vs vtloop on echo-1k-c100 and http, 3 reps, table on stdout")
+    p.add_argument("--contestants", help="comma list of: " + ",".join(names))
+    p.add_argument("--workloads", help="comma list of: " + ",".join(wnames))
+    p.add_argument("--reps", type=int, help="interleaved repetitions (default 3)")
+    p.add_argument("--duration", type=float, help="measured seconds per run (default 5; quick 2)")
+    p.add_argument("--warmup", type=float, help="warm-up seconds per run (default 2; quick 1)")
+    p.add_argument("--out", help="output directory (default bench/results/runs/<timestamp>)")
+    p.add_argument("--samples-jar", default=os.path.join(ROOT, "samples", "target", "vtloop-samples.jar"))
+    p.add_argument("--agent-jar", default=os.path.join(ROOT, "scheduler", "target", "vtloop-agent.jar"))
+    p.add_argument("--no-install", action="store_true", help="do not apt-get install missing packages")
+    p.add_argument("--report", metavar="DIR", help="only re-render DIR/results.md and chart.png from DIR/results.json")
+    a = p.parse_args()
+    if a.quick:
+        a.contestants = a.contestants or "jdk-vthreads,vtloop"
+        a.workloads = a.workloads or "echo-1k-c100,http"
+    a.reps = a.reps if a.reps is not None else 3
+    a.duration = a.duration if a.duration is not None else (2 if a.quick else 5)
+    a.warmup = a.warmup if a.warmup is not None else (1 if a.quick else 2)
+    if a.reps < 1 or a.reps > 50:
+        p.error("--reps must be 1..50")
+    if not 0.5 <= a.duration <= 600 or not 0 <= a.warmup <= 120:
+        p.error("--duration must be 0.5..600 s and --warmup 0..120 s")
+    a.contestant_list = a.contestants.split(",") if a.contestants else names
+    bad = [c for c in a.contestant_list if c not in names]
+    if bad:
+        p.error("unknown contestant(s) %s; known: %s" % (",".join(bad), ",".join(names)))
+    a.workload_list = a.workloads.split(",") if a.workloads else wnames
+    bad = [w for w in a.workload_list if w not in wnames]
+    if bad:
+        p.error("unknown workload(s) %s; known: %s" % (",".join(bad), ",".join(wnames)))
+    a.samples_jar = os.path.abspath(a.samples_jar)
+    a.agent_jar = os.path.abspath(a.agent_jar)
+    return a
+
+
+def main():
+    args = parse_args()
+    if args.report:
+        with open(os.path.join(args.report, "results.json")) as f:
+            data = json.load(f)
+        write_report(args.report, data["meta"], data["runs"], data["meta"]["contestants"])
+        return
+    if sys.platform != "linux" or not shutil.which("taskset"):
+        sys.exit("harness: needs Linux with taskset (util-linux)")
+    if os.cpu_count() < 2:
+        sys.exit("harness: needs 2 CPUs (server on core 0, client on core 1)")
+    missing = ensure_packages(needed_packages(args), not args.no_install)
+    build_c()
+    args.have_wrk = shutil.which("wrk") is not None
+    if not args.have_wrk:
+        log("harness: wrk unavailable: HTTP keep-alive load comes from loadgen --proto http instead")
+    java = find_java()
+    everyone = {c.name: c for c in contestants(args, java, missing)}
+    chosen = [everyone[n] for n in args.contestant_list]
+    skipped = {c.name: c.missing for c in chosen if c.missing}
+    for name, why in skipped.items():
+        log("harness: skipping %s: %s" % (name, why))
+    runnable = [c for c in chosen if not c.missing]
+    if not runnable:
+        sys.exit("harness: no contestant can run")
+    order = [c.name for c in runnable]
+    out = os.path.abspath(args.out or os.path.join(ROOT, "bench", "results", "runs",
+                                                   time.strftime("%Y%m%d-%H%M%S")))
+    logdir = os.path.join(out, "logs")
+    os.makedirs(logdir, exist_ok=True)
+
+    workloads = [w for w in all_workloads() if w.name in args.workload_list]
+    phase1 = [w for w in workloads if w.phase == 1]
+    phase2 = [w for w in workloads if w.phase == 2]
+    results = []
+    started = time.time()
+    meta = {"reps": args.reps, "duration_s": args.duration, "warmup_s": args.warmup, "skipped": skipped,
+            "contestants": order, "workloads": [w.name for w in workloads], "java": java,
+            "command": " ".join([os.path.relpath(sys.argv[0], ROOT)] + sys.argv[1:]),
+            "machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S %z")}
+    rates = {}
+    rate_ws = [w for w in phase2 if w.mode == "rate"]
+    if rate_ws:
+        # the reference's max throughput: from this run's closed-loop results, measured now if absent
+        ref_name = REFERENCE if REFERENCE in order else order[0]
+        base = next(w for w in all_workloads() if w.name == RATE_BASE)
+        if RATE_BASE not in [w.name for w in phase1]:
+            log("harness: measuring %s on %s for the open-loop rates" % (ref_name, RATE_BASE))
+            run_phase([base], [everyone[ref_name]], args, results, logdir, {})
+        meta.update(rate_reference=ref_name, rate_pcts=[w.rate_pct for w in rate_ws])
+    log("harness: %d contestant(s) x %d workload(s) x %d rep(s) -> %s" % (
+        len(runnable), len(workloads), args.reps, os.path.relpath(out, ROOT)))
+    run_phase(phase1, runnable, args, results, logdir, {})
+    if rate_ws:
+        ref_rps = [r["rps"] for r in results if r["workload"] == RATE_BASE and r["contestant"] == meta["rate_reference"]]
+        if ref_rps:
+            ref = statistics.median(ref_rps)
+            meta["rate_reference_rps"] = ref
+            rates = {w.name: ref * w.rate_pct / 100.0 for w in rate_ws}
+            meta["rates"] = rates
+        else:
+            log("harness: no %s result on %s: skipping the open-loop runs" % (meta["rate_reference"], RATE_BASE))
+            phase2 = [w for w in phase2 if w.mode != "rate"]
+    run_phase(phase2, runnable, args, results, logdir, rates)
+    meta["elapsed_s"] = round(time.time() - started, 1)
+
+    write_report(out, meta, results, order)
+
+
+def write_report(out, meta, results, order):
+    """Summarizes the runs into results.json, results.md and chart.png; prints the table."""
+    rows = summarize(results, order, [w for w in all_workloads() if w.name in {r["workload"] for r in results}])
+    md = markdown(rows, meta)
+    with open(os.path.join(out, "results.json"), "w") as f:
+        json.dump({"meta": meta, "summary": rows, "runs": results}, f, indent=1)
+    with open(os.path.join(out, "results.md"), "w") as f:
+        f.write("# vtloop harness results\n\nCommand: `%s`  \nMachine: %s  \nStarted: %s, took %ss\n\n%s" % (
+            meta["command"], meta["machine"], meta["started"], meta["elapsed_s"], md))
+    drew = chart(rows, order, os.path.join(out, "chart.png"))
+    print(md)
+    log("harness: wrote %s/results.{md,json}%s" % (os.path.relpath(out, ROOT), ",chart.png" if drew else ""))
+
+
+def machine():
+    model = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            model = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "?")
+    except OSError:
+        pass
+    return "%s, %d CPUs, kernel %s" % (model, os.cpu_count(), os.uname().release)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+package io.vtloop.bench.peers;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+
+import java.net.InetSocketAddress;
+
+/**
+ * The netty-epoll peer of the benchmark harness: an event-loop echo or HTTP plaintext server
+ * on Netty's native epoll transport, one event loop per worker (the first also accepts).
+ *
+ * <pre>java -cp bench/target/benchmarks.jar io.vtloop.bench.peers.NettyServer echo|http PORT [WORKERS]</pre>
+ *
+ * Prints {@code listening on <port>} once bound.
+ */
+public final class NettyServer {
+
+    private NettyServer() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length < 2 || args.length > 3 || !(args[0].equals("echo") || args[0].equals("http"))) {
+            usage("expected echo|http PORT [WORKERS]");
+        }
+        boolean http = args[0].equals("http");
+        int port = parse(args[1], "PORT", 0, 65535);
+        int workers = args.length == 3 ? parse(args[2], "WORKERS", 1, 256) : 1;
+        if (!Epoll.isAvailable()) {
+            throw new IllegalStateException("Netty native epoll is unavailable", Epoll.unavailabilityCause());
+        }
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(workers, EpollIoHandler.newFactory());
+        try {
+            Channel server = new ServerBootstrap()
+                    .group(group)
+                    .channel(EpollServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 4096)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            if (http) {
+                                ch.pipeline().addLast(new HttpServerCodec(), new PlaintextHandler());
+                            } else {
+                                ch.pipeline().addLast(EchoHandler.INSTANCE);
+                            }
+                        }
+                    })
+                    .bind("127.0.0.1", port).sync().channel();
+            System.out.println("listening on " + ((InetSocketAddress) server.localAddress()).getPort());
+            server.closeFuture().sync();
+        } finally {
+            group.shutdownGracefully();
+        }
+    }
+
+    private static int parse(String value, String name, int min, int max) {
+        try {
+            int v = Integer.parseInt(value);
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        usage(name + " must be an integer in " + min + ".." + max + ", got '" + value + "'");
+        return -1;
+    }
+
+    private static void usage(String problem) {
+        System.err.println("NettyServer: " + problem);
+        System.err.println("usage: NettyServer echo|http PORT [WORKERS]");
+        System.exit(2);
+    }
+}
