@@ -16,8 +16,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *
  * <p>Loop: take a task (local queue; the shared injection queue every 61 ticks and when
  * local is empty; else steal half of another carrier's queue) and run it, polling events
- * without blocking every {@code vtloop.pollInterval} tasks; with no task, poll without
- * blocking; with no events either, sleep in the poller until an event, the next of its
+ * without blocking every {@code vtloop.pollInterval} tasks; with no task, wait in the poller
+ * (one {@code epoll_wait}, which returns at once if events are pending) until an event, the next of its
  * timers ({@link CarrierTimer}: virtual threads' park timeouts), or a
  * {@link EpollPoller#wakeup}. A virtual thread woken by an event is queued here, on the
  * carrier that polled the event.
@@ -183,8 +183,8 @@ public final class Carrier {
                         pollEvents(0);
                         runTimers();
                     }
-                } else if (pollEvents(0) == 0) {
-                    sleep0();
+                } else {
+                    sleep0();   // one epoll_wait: returns at once when events are pending
                 }
             } catch (Throwable e) {
                 // runContinuation handles the virtual thread's own exceptions; anything here is
