@@ -11,6 +11,17 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * closes the fd, {@link #forget} empties the slot, so a new socket that reuses the number
  * is registered afresh. Each registration carries a new generation in its poller token;
  * an event whose token names an older generation is dropped ({@link #lookup}).
+ *
+ * <pre>
+ *  slot      event                                   next      by
+ *  empty     first park on the fd: CAS in a fresh    state g   the parking thread, which then
+ *            state (generation g)                              registers token (g, fd) with epoll
+ *  empty     the same, CAS lost                      state g'  the loser uses the winner's state
+ *  state g   registration failed                     empty     CAS (only if still g): the next
+ *                                                              park registers again
+ *  state g   the JDK closes the fd                   empty     getAndSet, before close(2)
+ *  any       event with token (g, fd)                (same)    dispatched only if slot holds g
+ * </pre>
  */
 final class FdTable {
     private static final int CHUNK_BITS = 10, CHUNK = 1 << CHUNK_BITS, MAX_CHUNKS = 2048;  // fds < 2^21

@@ -14,7 +14,6 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -52,18 +51,8 @@ class ChannelBehaviourTest {
     @Test
     void interruptBlockedChannelAccept() throws Exception {
         try (ServerSocketChannel ssc = ServerSocketChannel.open().bind(ANY_LOOPBACK)) {
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            Thread t = Thread.ofVirtual().start(() -> {
-                try {
-                    ssc.accept();
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
-            });
-            Virtual.awaitBlocked(t);
-            t.interrupt();
-            t.join(10_000);
-            assertInstanceOf(ClosedByInterruptException.class, failure.get());
+            Throwable failure = Virtual.failureAfter(() -> ssc.accept(), Thread::interrupt);
+            assertInstanceOf(ClosedByInterruptException.class, failure);
             assertFalse(ssc.isOpen());
         }
     }
@@ -73,18 +62,8 @@ class ChannelBehaviourTest {
         try (ServerSocketChannel ssc = ServerSocketChannel.open().bind(ANY_LOOPBACK);
              SocketChannel c = SocketChannel.open(ssc.getLocalAddress());
              SocketChannel s = ssc.accept()) {
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            Thread t = Thread.ofVirtual().start(() -> {
-                try {
-                    c.read(ByteBuffer.allocate(1));
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
-            });
-            Virtual.awaitBlocked(t);
-            c.close();
-            t.join(10_000);
-            assertInstanceOf(AsynchronousCloseException.class, failure.get());
+            Throwable failure = Virtual.failureAfter(() -> c.read(ByteBuffer.allocate(1)), t -> c.close());
+            assertInstanceOf(AsynchronousCloseException.class, failure);
         }
     }
 
@@ -106,18 +85,8 @@ class ChannelBehaviourTest {
     @Test
     void asyncCloseWakesDatagramReceive() throws Exception {
         DatagramChannel rx = DatagramChannel.open().bind(ANY_LOOPBACK);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t = Thread.ofVirtual().start(() -> {
-            try {
-                rx.receive(ByteBuffer.allocate(10));
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        });
-        Virtual.awaitBlocked(t);
-        rx.close();
-        t.join(10_000);
-        assertInstanceOf(AsynchronousCloseException.class, failure.get());
+        Throwable failure = Virtual.failureAfter(() -> rx.receive(ByteBuffer.allocate(10)), t -> rx.close());
+        assertInstanceOf(AsynchronousCloseException.class, failure);
     }
 
     @Test

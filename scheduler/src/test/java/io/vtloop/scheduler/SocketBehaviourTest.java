@@ -16,7 +16,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -108,18 +107,8 @@ class SocketBehaviourTest {
     @Test
     void interruptBlockedReadClosesSocket() throws Exception {
         try (ServerSocket ss = listen(); Socket c = new Socket(LOOPBACK, ss.getLocalPort()); Socket s = ss.accept()) {
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            Thread reader = Thread.ofVirtual().start(() -> {
-                try {
-                    c.getInputStream().read();
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
-            });
-            Virtual.awaitBlocked(reader);
-            reader.interrupt();
-            reader.join(10_000);
-            assertInstanceOf(SocketException.class, failure.get());
+            Throwable failure = Virtual.failureAfter(() -> c.getInputStream().read(), Thread::interrupt);
+            assertInstanceOf(SocketException.class, failure);
             assertTrue(c.isClosed(), "an interrupted read closes the socket");
         }
     }
@@ -127,18 +116,8 @@ class SocketBehaviourTest {
     @Test
     void interruptBlockedAcceptClosesServerSocket() throws Exception {
         try (ServerSocket ss = listen()) {
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            Thread acceptor = Thread.ofVirtual().start(() -> {
-                try {
-                    ss.accept().close();
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
-            });
-            Virtual.awaitBlocked(acceptor);
-            acceptor.interrupt();
-            acceptor.join(10_000);
-            assertInstanceOf(SocketException.class, failure.get());
+            Throwable failure = Virtual.failureAfter(() -> ss.accept().close(), Thread::interrupt);
+            assertInstanceOf(SocketException.class, failure);
             assertTrue(ss.isClosed());
         }
     }
@@ -146,41 +125,21 @@ class SocketBehaviourTest {
     @Test
     void asyncCloseWakesBlockedReader() throws Exception {
         try (ServerSocket ss = listen(); Socket c = new Socket(LOOPBACK, ss.getLocalPort()); Socket s = ss.accept()) {
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            Thread reader = Thread.ofVirtual().start(() -> {
-                try {
-                    c.getInputStream().read();
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
-            });
-            Virtual.awaitBlocked(reader);
-            c.close();
-            reader.join(10_000);
-            assertFalse(reader.isAlive());
-            assertInstanceOf(SocketException.class, failure.get());
-            assertEquals("Socket closed", failure.get().getMessage());
+            Throwable failure = Virtual.failureAfter(() -> c.getInputStream().read(), t -> c.close());
+            assertInstanceOf(SocketException.class, failure);
+            assertEquals("Socket closed", failure.getMessage());
         }
     }
 
     @Test
     void asyncCloseWakesBlockedWriter() throws Exception {
         try (ServerSocket ss = listen(); Socket c = new Socket(LOOPBACK, ss.getLocalPort()); Socket s = ss.accept()) {
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            Thread writer = Thread.ofVirtual().start(() -> {
-                try {
-                    OutputStream out = c.getOutputStream();
-                    byte[] chunk = new byte[64 * 1024];
-                    for (int i = 0; i < 10_000; i++) out.write(chunk);   // the peer never reads: blocks
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
-            });
-            Virtual.awaitBlocked(writer);
-            c.close();
-            writer.join(10_000);
-            assertFalse(writer.isAlive());
-            assertInstanceOf(SocketException.class, failure.get());
+            Throwable failure = Virtual.failureAfter(() -> {
+                OutputStream out = c.getOutputStream();
+                byte[] chunk = new byte[64 * 1024];
+                for (int i = 0; i < 10_000; i++) out.write(chunk);   // the peer never reads: blocks
+            }, t -> c.close());
+            assertInstanceOf(SocketException.class, failure);
         }
     }
 

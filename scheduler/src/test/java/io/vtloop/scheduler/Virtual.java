@@ -53,6 +53,29 @@ final class Virtual {
         }
     }
 
+    interface Unblock { void run(Thread blocked) throws Exception; }
+
+    /**
+     * Runs {@code blocking} in a new virtual thread, waits until it blocks, calls {@code unblock}
+     * (interrupt it, close its channel, ...), and returns what {@code blocking} threw (null if
+     * nothing); fails if the thread is still alive 10 s later.
+     */
+    static Throwable failureAfter(Body blocking, Unblock unblock) throws Exception {
+        var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                blocking.run();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        awaitBlocked(t);
+        unblock.run(t);
+        t.join(10_000);
+        if (t.isAlive()) throw new AssertionError(t + " still blocked after " + unblock);
+        return failure.get();
+    }
+
     static java.util.concurrent.ExecutorService perTask() {
         return Executors.newVirtualThreadPerTaskExecutor();
     }
