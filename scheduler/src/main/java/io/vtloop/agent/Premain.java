@@ -34,6 +34,13 @@ import java.util.jar.JarFile;
 public final class Premain {
     private Premain() { }
 
+    /**
+     * The packages (not their subpackages) whose classes go to the boot loader: the agent, the
+     * scheduler and the poller binding. A jar that shades vtloop with other code (benchmarks,
+     * an application) keeps that code where the class path puts it.
+     */
+    private static final Set<String> RUNTIME_PACKAGES = Set.of("io/vtloop/agent/", "io/vtloop/scheduler/", "io/vtloop/poller/");
+
     public static void premain(String args, Instrumentation inst) {
         if ("false".equalsIgnoreCase(String.valueOf(System.getProperty("vtloop.enabled")).trim())) return;
         Object outcome;
@@ -61,7 +68,7 @@ public final class Premain {
         System.err.println(line.replace('\n', ' '));
     }
 
-    /** Defines every {@code io/vtloop/**.class} of this jar but this one with the boot loader, supertypes first. */
+    /** Defines the classes of {@link #RUNTIME_PACKAGES} in this jar, but this one, with the boot loader, supertypes first. */
     private static void defineInBootLoader(Instrumentation inst) throws Exception {
         Module base = Object.class.getModule();
         Module self = Premain.class.getModule();
@@ -72,7 +79,7 @@ public final class Premain {
         try (JarFile jar = new JarFile(jarPath.toFile())) {
             for (JarEntry e : (Iterable<JarEntry>) jar.stream()::iterator) {
                 String n = e.getName();
-                if (n.startsWith("io/vtloop/") && n.endsWith(".class")
+                if (n.endsWith(".class") && RUNTIME_PACKAGES.contains(n.substring(0, n.lastIndexOf('/') + 1))
                         && !n.equals("io/vtloop/agent/Premain.class")) {
                     try (InputStream in = jar.getInputStream(e)) {
                         classes.put(n.substring(0, n.length() - 6), in.readAllBytes());
