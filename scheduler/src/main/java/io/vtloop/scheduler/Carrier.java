@@ -35,6 +35,7 @@ public final class Carrier {
     private final WakeupGate gate = new WakeupGate();
     private final TimerHeap timers = new TimerHeap();
     private final ConcurrentLinkedQueue<CarrierTimer> remoteCancels = new ConcurrentLinkedQueue<>();
+    private final java.util.ArrayDeque<Runnable> overflow = new java.util.ArrayDeque<>();   // serving thread only
     private int tick;
     final CarrierStats stats = new CarrierStats();
 
@@ -106,10 +107,15 @@ public final class Carrier {
         return false;
     }
 
-    /** Queues a task on this carrier; called on this carrier only. */
+    /**
+     * Queues a task on this carrier; called by the thread serving it only. When the ring is
+     * full, tasks wait in {@code overflow}, and later tasks queue behind them there, so
+     * order stays FIFO: a burst of more ready threads than the ring holds cannot be overtaken
+     * by threads that events make ready afterwards.
+     */
     void push(Runnable task) {
-        if (!queue.offer(task)) {
-            scheduler.inject(task);   // ring full: overflow to the shared queue
+        if (!overflow.isEmpty() || !queue.offer(task)) {
+            overflow.addLast(task);
             return;
         }
         if (queue.size() > 1) {                           // surplus: let a sleeper steal
@@ -129,6 +135,9 @@ public final class Carrier {
     }
 
     boolean isSleeping() { return gate.isSleeping(); }
+
+    /** Serving thread only: tasks queued here (ring or overflow). */
+    boolean hasLocalWork() { return !queue.isEmpty() || !overflow.isEmpty(); }
 
     /** Arms a timer on this carrier; called on this carrier's thread only. */
     CarrierTimer schedule(Runnable task, long delayNanos) {
@@ -197,14 +206,18 @@ public final class Carrier {
     private Runnable nextTask() {
         Runnable t;
         if (tick % 61 == 0 && (t = scheduler.pollInjected()) != null) return t;   // fairness
-        if ((t = queue.poll()) != null) return t;
+        if ((t = queue.poll()) != null) {
+            while (!overflow.isEmpty() && queue.offer(overflow.peekFirst())) overflow.pollFirst();   // top up
+            return t;
+        }
+        if ((t = overflow.pollFirst()) != null) return t;
         if ((t = scheduler.pollInjected()) != null) return t;
         return scheduler.steal(this);
     }
 
     private void sleep0() throws IOException {
         long timeout = runTimers();
-        if (!queue.isEmpty()) return;            // a timer fired: run its thread first
+        if (hasLocalWork()) return;              // a timer fired: run its thread first
         if (spinNanos > 0 && spin()) return;
         gate.prepareToSleep();
         if (scheduler.hasWorkFor(this)) {

@@ -129,7 +129,7 @@ public final class CarrierScheduler implements Executor {
 
     /** True when {@code self} has something to run, to re-check before it sleeps. */
     boolean hasWorkFor(Carrier self) {
-        if (!self.queue.isEmpty() || !injected.isEmpty()) return true;
+        if (self.hasLocalWork() || !injected.isEmpty()) return true;
         for (Carrier c : carriers) if (c != self && c.queue.size() > 0) return true;
         return false;
     }
