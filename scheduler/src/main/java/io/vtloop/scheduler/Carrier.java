@@ -173,33 +173,31 @@ public final class Carrier {
 
     /** One turn of the loop: run a task, or poll, or sleep. Only the holder calls it. */
     void step() {
-        {
-            try {
-                Runnable task = nextTask();
-                if (task != null) {
-                    stats.tasks++;
-                    var stall = new CarrierEvents.CarrierStall();   // JFR: free when disabled
-                    stall.begin();
-                    task.run();
-                    stall.end();
-                    if (stall.shouldCommit()) {
-                        stall.carrier = index;
-                        stall.task = task.toString();
-                        stall.commit();
-                    }
-                    if (holder != Thread.currentThread()) return;   // lent to a spare meanwhile
-                    if (++tick % pollInterval == 0) {
-                        pollEvents(0);
-                        runTimers();
-                    }
-                } else {
-                    sleep0();   // one epoll_wait: returns at once when events are pending
+        try {
+            Runnable task = nextTask();
+            if (task != null) {
+                stats.tasks++;
+                var stall = new CarrierEvents.CarrierStall();   // JFR; expected to be scalar-replaced (unverified)
+                stall.begin();
+                task.run();
+                stall.end();
+                if (stall.shouldCommit()) {
+                    stall.carrier = index;
+                    stall.task = task.toString();
+                    stall.commit();
                 }
-            } catch (Throwable e) {
-                // runContinuation handles the virtual thread's own exceptions; anything here is
-                // a vtloop bug or an OOME: report it and keep the carrier alive
-                try { e.printStackTrace(); } catch (Throwable ignore) { }
+                if (holder != Thread.currentThread()) return;   // lent to a spare meanwhile
+                if (++tick % pollInterval == 0) {
+                    pollEvents(0);
+                    runTimers();
+                }
+            } else {
+                sleep0();   // one epoll_wait: returns at once when events are pending
             }
+        } catch (Throwable e) {
+            // runContinuation handles the virtual thread's own exceptions; anything here is
+            // a vtloop bug or an OOME: report it and keep the carrier alive
+            try { e.printStackTrace(); } catch (Throwable ignore) { }
         }
     }
 

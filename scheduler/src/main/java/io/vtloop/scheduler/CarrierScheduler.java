@@ -109,7 +109,7 @@ public final class CarrierScheduler implements Executor {
 
     /** A carrier queued surplus work: wake one sleeping carrier (not {@code self}) to steal it. */
     void wakeIdle(Carrier self) {
-        for (Carrier c : carriers) if (c != self && c.isSleeping() && c.wakeIfSleeping()) return;
+        for (Carrier c : carriers) if (c != self && c.wakeIfSleeping()) return;
     }
 
     /** Steals half of the longest other queue into {@code self}'s queue; returns a task or null. */
