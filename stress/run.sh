@@ -78,7 +78,7 @@ if grep -q 'No matching tests' "$log" || ! grep -q 'RUN RESULTS' "$log"; then
   echo "run.sh: FAIL: jcstress ran no tests (exit $rc)" >&2
   exit 1
 fi
-# Per-test verdict lines of the summary, e.g. ".......... [FAILED] io.vtloop.scheduler.X".
+# Per-test verdict lines of the summary, e.g. ".......... [FAILED] io.vtloop.runtime.X".
 verdicts=$(sed -n '/^RUN RESULTS:/,$p' "$log" | grep -E '^\.* *\[[A-Z ]+\] [A-Za-z0-9_.]+' || true)
 # Final progress line: "(Results: N planned; P passed, F failed, S soft errs, H hard errs)".
 counts=$(grep -oE 'Results: [0-9]+ planned; [0-9]+ passed, [0-9]+ failed, [0-9]+ soft errs, [0-9]+ hard errs' "$log" \

@@ -1,7 +1,7 @@
 package io.vtloop.bench.poller;
 
-import io.vtloop.poller.EpollPoller;
-import io.vtloop.poller.EventBuffer;
+import io.vtloop.binding.EpollPoller;
+import io.vtloop.binding.EventBuffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.Selector;

@@ -1,6 +1,6 @@
 package io.vtloop.bench.scheduler;
 
-import io.vtloop.scheduler.Vtloop;
+import io.vtloop.Vtloop;
 import org.openjdk.jmh.annotations.*;
 
 import java.util.concurrent.Executor;

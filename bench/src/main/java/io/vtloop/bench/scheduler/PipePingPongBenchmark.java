@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  * Park/unpark through the poller: two virtual threads bounce one byte over two pipes, so each
  * round trip is two blocking reads that park on an empty pipe and are woken by the poller.
  * {@code jdk}: the JDK's poller threads; {@code vtloop}: the same code in a JVM started with
- * {@code -javaagent:scheduler/target/vtloop-agent.jar} (run from the repository root), one carrier.
+ * {@code -javaagent:agent/target/vtloop-agent.jar} (run from the repository root), one carrier.
  * Run: {@code java -jar bench/target/benchmarks.jar PipePingPongBenchmark}.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -64,7 +64,7 @@ public class PipePingPongBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(ROUNDS)
-    @Fork(value = 1, jvmArgsAppend = {"-javaagent:scheduler/target/vtloop-agent.jar", "-Dvtloop.carriers=1"})
+    @Fork(value = 1, jvmArgsAppend = {"-javaagent:agent/target/vtloop-agent.jar", "-Dvtloop.carriers=1"})
     public void vtloop() throws Exception {
         roundTrips();
     }

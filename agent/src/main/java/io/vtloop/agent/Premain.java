@@ -1,0 +1,115 @@
+package io.vtloop.agent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.constantpool.ClassEntry;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+/**
+ * The {@code -javaagent:vtloop-agent.jar} entry point.
+ *
+ * <p>Loaded by the application class loader. It defines vtloop's other classes with the
+ * boot loader (in its unnamed module), where patched {@code java.base} code can call them,
+ * and hands over to {@link Installer}. It defines them one by one with
+ * {@code jdk.internal.misc.Unsafe.defineClass} rather than appending the jar to the boot
+ * class path, which would turn off CDS for every non-boot class (and print a VM warning).
+ * This class must not mention vtloop's other classes, or the verifier would load them here,
+ * in the wrong loader.
+ *
+ * <p>Outcomes: installed (silent); {@code -Dvtloop.enabled=false} (silent, nothing patched);
+ * a bad {@code -Dvtloop.*} value (one error line, exit status 1); vtloop cannot install
+ * itself (one warning line, nothing patched, the application runs on the JDK's default
+ * scheduler).
+ */
+public final class Premain {
+    private Premain() { }
+
+    /**
+     * The packages (not their subpackages) whose classes go to the boot loader: the agent, the
+     * scheduler and the poller binding. A jar that shades vtloop with other code (benchmarks,
+     * an application) keeps that code where the class path puts it.
+     */
+    private static final Set<String> RUNTIME_PACKAGES = Set.of("io/vtloop/", "io/vtloop/agent/", "io/vtloop/runtime/", "io/vtloop/binding/");
+
+    public static void premain(String args, Instrumentation inst) {
+        if ("false".equalsIgnoreCase(String.valueOf(System.getProperty("vtloop.enabled")).trim())) return;
+        Object outcome;
+        try {
+            defineInBootLoader(inst);
+            Class<?> installer = Class.forName("io.vtloop.agent.Installer", true, null);
+            outcome = installer.getMethod("install", Instrumentation.class, String.class).invoke(null, inst, args);
+        } catch (InvocationTargetException e) {
+            outcome = e.getCause();
+        } catch (Throwable e) {
+            outcome = e;
+        }
+        if (outcome instanceof IllegalArgumentException bad) {   // a bad -Dvtloop.* value
+            System.err.println("vtloop: " + bad.getMessage());
+            System.err.flush();
+            Runtime.getRuntime().halt(1);
+        } else if (outcome instanceof Throwable t) {
+            warn("vtloop: not installed, running on the JDK's default scheduler: " + t);
+        } else if (outcome instanceof String reason) {
+            warn("vtloop: not installed, running on the JDK's default scheduler: " + reason);
+        }
+    }
+
+    private static void warn(String line) {
+        System.err.println(line.replace('\n', ' '));
+    }
+
+    /** Defines the classes of {@link #RUNTIME_PACKAGES} in this jar, but this one, with the boot loader, supertypes first. */
+    private static void defineInBootLoader(Instrumentation inst) throws Exception {
+        Module base = Object.class.getModule();
+        Module self = Premain.class.getModule();
+        inst.redefineModule(base, Set.of(), Map.of("jdk.internal.misc", Set.of(self)), Map.of(), Set.of(), Map.of());
+
+        Path jarPath = Path.of(Premain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Map<String, byte[]> classes = new HashMap<>();
+        try (JarFile jar = new JarFile(jarPath.toFile())) {
+            for (JarEntry e : (Iterable<JarEntry>) jar.stream()::iterator) {
+                String n = e.getName();
+                if (n.endsWith(".class") && RUNTIME_PACKAGES.contains(n.substring(0, n.lastIndexOf('/') + 1))
+                        && !n.equals("io/vtloop/agent/Premain.class")) {
+                    try (InputStream in = jar.getInputStream(e)) {
+                        classes.put(n.substring(0, n.length() - 6), in.readAllBytes());
+                    }
+                }
+            }
+        }
+        if (!classes.containsKey("io/vtloop/agent/Installer") || !classes.containsKey("io/vtloop/binding/NativeLibrary"))
+            throw new IllegalStateException(jarPath + " is not a complete vtloop-agent.jar");
+        jdk.internal.misc.Unsafe unsafe = jdk.internal.misc.Unsafe.getUnsafe();
+        Set<String> defined = new HashSet<>();
+        for (String name : classes.keySet()) define(name, classes, defined, unsafe);
+    }
+
+    private static void define(String name, Map<String, byte[]> classes, Set<String> defined,
+                               jdk.internal.misc.Unsafe unsafe) throws IOException {
+        byte[] bytes = classes.get(name);
+        if (bytes == null || !defined.add(name)) return;
+        ClassModel model = ClassFile.of().parse(bytes);
+        model.superclass().ifPresent(s -> defineQuietly(s, classes, defined, unsafe));
+        for (ClassEntry i : model.interfaces()) defineQuietly(i, classes, defined, unsafe);
+        unsafe.defineClass(name.replace('/', '.'), bytes, 0, bytes.length, null, null);
+    }
+
+    private static void defineQuietly(ClassEntry e, Map<String, byte[]> classes, Set<String> defined,
+                                      jdk.internal.misc.Unsafe unsafe) {
+        try {
+            define(e.asInternalName(), classes, defined, unsafe);
+        } catch (IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
+}

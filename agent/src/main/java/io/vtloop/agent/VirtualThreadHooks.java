@@ -1,0 +1,62 @@
+package io.vtloop.agent;
+
+import io.vtloop.runtime.CarrierScheduler;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Called by the patched {@code java.lang.VirtualThread} constructor. Public because the
+ * caller lives in {@code java.base}; not an API.
+ */
+public final class VirtualThreadHooks {
+    private VirtualThreadHooks() { }
+
+    private static volatile CarrierScheduler scheduler;
+
+    static void install(CarrierScheduler s) { scheduler = s; }
+
+    /**
+     * Chooses the scheduler of a new virtual thread. {@code requested} is the one passed
+     * to the constructor: a thread builder's explicit scheduler is kept; null from a virtual
+     * parent stays null (the JDK then inherits the parent's scheduler); null from a platform
+     * thread becomes vtloop's scheduler, in place of the JDK's ForkJoinPool.
+     */
+    public static Executor scheduler(Executor requested) {
+        if (requested != null || Thread.currentThread().isVirtual()) return requested;
+        return scheduler;
+    }
+
+    /**
+     * First statement of {@code VirtualThread.schedule(command, delay, unit)}, which arms a
+     * timed park's timeout: on a vtloop carrier, a timer on that carrier's heap (fired from its
+     * loop, cancelled without cross-thread traffic in the common case); elsewhere null, and the
+     * JDK's timer threads do it.
+     */
+    public static Future<?> schedule(Runnable command, long delay, TimeUnit unit) {
+        CarrierScheduler s = scheduler;
+        return s == null ? null : s.schedule(command, unit.toNanos(delay));
+    }
+
+    /**
+     * First statement of {@code Blocker.begin()}: a virtual thread on a vtloop carrier is
+     * about to block the OS thread (file I/O and the like); the carrier is lent to a spare
+     * thread so its other virtual threads and fds keep moving. True: handled (the JDK's
+     * {@code Blocker.end(true)} then comes to {@link #endBlocking}).
+     */
+    public static boolean beginBlocking() {
+        CarrierScheduler s = scheduler;
+        return s != null && s.beginBlocking();
+    }
+
+    /**
+     * First statement of {@code Blocker.end(attempted)}: true (skip the JDK's body, which
+     * expects a ForkJoinPool carrier) when {@link #beginBlocking} handled the begin. The
+     * carrier thread takes its carrier back once the continuation it runs returns.
+     */
+    public static boolean endBlocking(boolean attempted) {
+        CarrierScheduler s = scheduler;
+        return attempted && s != null && s.onCarrier();
+    }
+}

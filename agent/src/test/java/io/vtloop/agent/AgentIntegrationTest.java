@@ -1,0 +1,113 @@
+package io.vtloop.agent;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Checks that only hold with the agent: where virtual threads run, and that the JDK's pollers never start. */
+@EnabledIfSystemProperty(named = "vtloop.test.agent", matches = "true")
+class AgentIntegrationTest {
+
+    @Test
+    void virtualThreadsRunOnVtloopCarriers() throws Exception {
+        Set<String> carriers = ThreadBehaviourTest.carrierNames();
+        assertFalse(carriers.isEmpty());
+        for (String c : carriers) assertTrue(c.startsWith("vtloop-carrier-"), "ran on " + c);
+        // created from a virtual thread, too
+        String nested = Virtual.call(() -> {
+            String[] r = new String[1];
+            Thread t = Thread.startVirtualThread(() -> r[0] = Thread.currentThread().toString());
+            t.join();
+            return r[0];
+        });
+        assertTrue(nested.contains("@vtloop-carrier-"), nested);
+    }
+
+    @Test
+    void parkTimeoutsFireFromCarriersNotJdkTimerThreads() throws Exception {
+        var scheduler = io.vtloop.agent.Installer.scheduler();
+        long fired = scheduler.counters().get("timersFired");
+        Virtual.run(() -> { for (int i = 0; i < 5; i++) Thread.sleep(2); });
+        assertTrue(scheduler.counters().get("timersFired") >= fired + 5);
+        for (Thread t : Thread.getAllStackTraces().keySet())
+            assertFalse(t.getName().startsWith("VirtualThread-unparker"), "JDK timer thread " + t);
+    }
+
+    @Test
+    void readOfAnFdKnownNotReadyIsSkipped() throws Exception {
+        var scheduler = io.vtloop.agent.Installer.scheduler();
+        long skipped = scheduler.counters().get("skippedSyscalls");
+        try (ServerSocket ss = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Virtual.run(() -> {
+                try (Socket c = new Socket(ss.getInetAddress(), ss.getLocalPort()); Socket s = ss.accept()) {
+                    var reader = Virtual.start(() -> {
+                        byte[] buf = new byte[100];
+                        int total = 0;
+                        for (int i = 0; i < 20; i++) total += s.getInputStream().read(buf);   // short reads
+                        return total;
+                    });
+                    for (int i = 0; i < 20; i++) {
+                        c.getOutputStream().write(i);
+                        Thread.sleep(1);
+                    }
+                    assertEquals(20, Virtual.join(reader, java.time.Duration.ofSeconds(10)));
+                }
+            });
+        }
+        assertTrue(scheduler.counters().get("skippedSyscalls") > skipped, "no read was skipped");
+    }
+
+    @Test
+    void schedulerMXBeanIsRegistered() throws Exception {
+        var server = ManagementFactory.getPlatformMBeanServer();
+        var name = new javax.management.ObjectName("io.vtloop:type=Scheduler");
+        for (int i = 0; i < 100 && !server.isRegistered(name); i++) Thread.sleep(20);
+        Virtual.run(() -> Thread.sleep(1));
+        assertTrue((Long) server.getAttribute(name, "Tasks") > 0);
+        assertEquals(Integer.getInteger("vtloop.carriers", Runtime.getRuntime().availableProcessors()),
+                server.getAttribute(name, "Carriers"));
+    }
+
+    @Test
+    void carrierThreadsAreNamedAndDaemon() {
+        long carriers = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("vtloop-carrier-"))
+                .peek(t -> assertTrue(t.isDaemon()))
+                .count();
+        assertEquals((long) Integer.getInteger("vtloop.carriers", Runtime.getRuntime().availableProcessors()), carriers);
+    }
+
+    @Test
+    void jdkPollersNeverStart() throws Exception {
+        // socket I/O in virtual threads, which on the JDK default starts its poller threads
+        try (ServerSocket ss = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Virtual.run(() -> {
+                try (Socket c = new Socket(ss.getInetAddress(), ss.getLocalPort()); Socket s = ss.accept()) {
+                    c.getOutputStream().write(1);
+                    assertEquals(1, s.getInputStream().read());
+                }
+            });
+        }
+        for (Thread t : Thread.getAllStackTraces().keySet())
+            assertFalse(t.getName().contains("Poller"), "JDK poller thread " + t);
+        // virtual sub-pollers would show in a full thread dump
+        Path dump = Files.createTempFile("vtloop-threads", ".json");
+        Files.delete(dump);
+        var bean = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+        bean.dumpThreads(dump.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+        String json = Files.readString(dump);
+        Files.delete(dump);
+        for (String jdkPoller : new String[] {"MasterPoller", "SubPoller-", "Read-Poller", "Write-Poller"})
+            assertFalse(json.contains(jdkPoller), "thread dump shows the JDK's " + jdkPoller);
+        assertTrue(json.contains("vtloop-carrier-"));
+    }
+}

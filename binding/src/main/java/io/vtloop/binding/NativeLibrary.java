@@ -1,0 +1,172 @@
+package io.vtloop.binding;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * Loads {@code libvtloop-poller.so} and binds its functions.
+ *
+ * <p>The library travels in the jar as the resource {@value #RESOURCE}. On first use
+ * this class copies it to a temporary file in the directory named by the system property
+ * {@value #DIR_PROPERTY} (default: {@code java.io.tmpdir}), opens it into the global
+ * arena and deletes the file again; the mapping stays valid. The extraction directory
+ * must be writable and on a file system mounted without {@code noexec}.
+ *
+ * <p>This is the only class of the binding that calls restricted FFM methods (through
+ * {@link RestrictedMethods}, which the agent can route through {@code java.base})
+ * ({@link SymbolLookup#libraryLookup(Path, Arena)} and {@link Linker#downcallHandle}).
+ * It depends on {@code java.base} only, so that it may be loaded by the bootstrap class
+ * loader. Loading happens once, in the static initializer; a failure is recorded, not
+ * thrown, and can be queried with {@link #isAvailable()} and {@link #loadError()}.
+ */
+public final class NativeLibrary {
+
+    /** The class-path resource holding the library. */
+    public static final String RESOURCE = "META-INF/native/linux-x86_64/libvtloop-poller.so";
+
+    /** System property naming the directory the library is extracted to. */
+    public static final String DIR_PROPERTY = "vtloop.native.dir";
+
+    private static final Set<PosixFilePermission> OWNER_ONLY =
+            Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+
+    private static final SymbolLookup LOOKUP;
+    private static final UnsatisfiedLinkError LOAD_ERROR;
+
+    static {
+        SymbolLookup lookup = null;
+        UnsatisfiedLinkError error = null;
+        try {
+            lookup = load();
+        } catch (UnsatisfiedLinkError e) {
+            error = e;
+        } catch (RuntimeException | LinkageError e) {
+            error = failure("cannot load the vtloop poller library: " + e, e);
+        }
+        LOOKUP = lookup;
+        LOAD_ERROR = error;
+    }
+
+    private NativeLibrary() {}
+
+    /**
+     * Tells whether the library was loaded. Cheap; never throws.
+     *
+     * @return {@code true} if the native functions can be bound
+     */
+    public static boolean isAvailable() {
+        return LOOKUP != null;
+    }
+
+    /**
+     * Returns why the library could not be loaded. The message names the cause and, where
+     * a different extraction directory may help, suggests {@code -Dvtloop.native.dir=...}.
+     *
+     * @return the load failure, or {@code null} if the library is loaded
+     */
+    public static UnsatisfiedLinkError loadError() {
+        return LOAD_ERROR;
+    }
+
+    /**
+     * Binds a downcall to a function of the library.
+     *
+     * @param symbol  the exported C function name
+     * @param fd      its signature
+     * @param options linker options, such as {@link Linker.Option#critical(boolean)}
+     * @return the method handle
+     * @throws UnsatisfiedLinkError if the library is not loaded or lacks {@code symbol}
+     */
+    @SuppressWarnings("restricted") // this class is the binding's one restricted call site
+    static MethodHandle downcall(String symbol, FunctionDescriptor fd, Linker.Option... options) {
+        if (LOOKUP == null) {
+            throw failure("vtloop poller library not loaded: " + LOAD_ERROR.getMessage(), LOAD_ERROR);
+        }
+        MemorySegment address = LOOKUP.find(symbol).orElseThrow(
+                () -> new UnsatisfiedLinkError("symbol " + symbol + " not found in " + RESOURCE));
+        return RestrictedMethods.downcallHandle(address, fd, options);
+    }
+
+    @SuppressWarnings("restricted")
+    private static SymbolLookup load() {
+        String os = System.getProperty("os.name", "?");
+        String arch = System.getProperty("os.arch", "?");
+        if (!os.startsWith("Linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+            throw new UnsatisfiedLinkError("the vtloop poller needs Linux x86_64, this is " + os + "/" + arch);
+        }
+        String dirName = System.getProperty(DIR_PROPERTY, System.getProperty("java.io.tmpdir"));
+        Path file;
+        try (InputStream in = NativeLibrary.class.getResourceAsStream("/" + RESOURCE)) {
+            if (in == null) {
+                throw new UnsatisfiedLinkError("resource " + RESOURCE + " not found; the vtloop-poller jar"
+                        + " was built without its native library");
+            }
+            file = extract(in, Path.of(dirName));
+        } catch (IOException | RuntimeException e) {
+            throw failure("cannot extract " + RESOURCE + " to " + dirName + ": " + e
+                    + "; set -D" + DIR_PROPERTY + "=<a writable directory>", e);
+        }
+        try {
+            return RestrictedMethods.libraryLookup(file, Arena.global());
+        } catch (RuntimeException e) {
+            throw failure("cannot load " + file + ": " + e + "; if " + dirName + " is mounted noexec, set -D"
+                    + DIR_PROPERTY + "=<a directory on an exec-mounted file system>", e);
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignore) {
+                // the mapping does not need the file; a stale temp file is harmless
+            }
+        }
+    }
+
+    /**
+     * Copies the library to a new owner-only file in {@code dir}. The name comes from the pid
+     * and clock rather than {@link Files#createTempFile}, which would initialize
+     * {@code SecureRandom} this early; {@code CREATE_NEW} (O_EXCL) keeps it safe in /tmp.
+     */
+    private static Path extract(InputStream in, Path dir) throws IOException {
+        byte[] library = in.readAllBytes();
+        FileAlreadyExistsException clash = null;
+        for (int attempt = 0; attempt < 16; attempt++) {
+            Path file = dir.resolve("libvtloop-poller-" + ProcessHandle.current().pid() + "-"
+                    + Long.toHexString(System.nanoTime()) + ".so");
+            try (SeekableByteChannel out = Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(OWNER_ONLY))) {
+                try {
+                    for (ByteBuffer buf = ByteBuffer.wrap(library); buf.hasRemaining(); ) {
+                        out.write(buf);
+                    }
+                } catch (IOException e) {
+                    Files.deleteIfExists(file);
+                    throw e;
+                }
+                return file;
+            } catch (FileAlreadyExistsException e) {
+                clash = e;
+            }
+        }
+        throw clash;
+    }
+
+    private static UnsatisfiedLinkError failure(String message, Throwable cause) {
+        UnsatisfiedLinkError e = new UnsatisfiedLinkError(message);
+        e.initCause(cause);
+        return e;
+    }
+}

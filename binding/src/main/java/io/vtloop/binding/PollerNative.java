@@ -1,0 +1,138 @@
+package io.vtloop.binding;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The downcalls into {@code vtloop_poller.c}, bound once. Calls that never block use
+ * critical handles (no thread-state transition): register, deregister, wakeup and the
+ * non-blocking wait. Results are returned raw: {@code >= 0} or {@code -errno}.
+ * Initializing this class fails unless {@link NativeLibrary#isAvailable()}.
+ */
+final class PollerNative {
+
+    private static final Linker.Option CRITICAL = Linker.Option.critical(false);
+
+    private static final MethodHandle CREATE = NativeLibrary.downcall(
+            "vtloop_poller_create", FunctionDescriptor.of(JAVA_LONG));
+    private static final MethodHandle REGISTER = NativeLibrary.downcall(
+            "vtloop_poller_register", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG), CRITICAL);
+    private static final MethodHandle DEREGISTER = NativeLibrary.downcall(
+            "vtloop_poller_deregister", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT), CRITICAL);
+    private static final FunctionDescriptor WAIT_FD =
+            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_LONG);
+    private static final MethodHandle WAIT = NativeLibrary.downcall("vtloop_poller_wait", WAIT_FD);
+    private static final MethodHandle WAIT_NOW = NativeLibrary.downcall("vtloop_poller_wait", WAIT_FD, CRITICAL);
+    private static final MethodHandle WAKEUP = NativeLibrary.downcall(
+            "vtloop_poller_wakeup", FunctionDescriptor.of(JAVA_INT, JAVA_LONG), CRITICAL);
+    private static final MethodHandle KICK = NativeLibrary.downcall(
+            "vtloop_poller_kick", FunctionDescriptor.of(JAVA_INT, JAVA_LONG), CRITICAL);
+    private static final MethodHandle CLOSE = NativeLibrary.downcall(
+            "vtloop_poller_close", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+    private static final MethodHandle ERRNO_NAME = NativeLibrary.downcall(
+            "vtloop_errno_name", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), CRITICAL);
+    private static final MethodHandle USE_PWAIT2 = NativeLibrary.downcall(
+            "vtloop_poller_use_pwait2", FunctionDescriptor.ofVoid(JAVA_INT), CRITICAL);
+
+    private PollerNative() {}
+
+    static long create() {
+        try {
+            return (long) CREATE.invokeExact();
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    static int register(long handle, int fd, long token) {
+        try {
+            return (int) REGISTER.invokeExact(handle, fd, token);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    static int deregister(long handle, int fd) {
+        try {
+            return (int) DEREGISTER.invokeExact(handle, fd);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    static int wait(long handle, MemorySegment out, int capacity, long timeoutNanos) {
+        try {
+            return timeoutNanos == 0
+                    ? (int) WAIT_NOW.invokeExact(handle, out, capacity, 0L)
+                    : (int) WAIT.invokeExact(handle, out, capacity, timeoutNanos);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    static int wakeup(long handle) {
+        try {
+            return (int) WAKEUP.invokeExact(handle);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    static int kick(long handle) {
+        try {
+            return (int) KICK.invokeExact(handle);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    static int close(long handle) {
+        try {
+            return (int) CLOSE.invokeExact(handle);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    static void usePwait2(boolean enabled) {
+        try {
+            USE_PWAIT2.invokeExact(enabled ? 1 : 0);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    /** Returns the symbolic name of an errno value, e.g. {@code "EBADF"}. */
+    static String errnoName(int errno) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(64);
+            int n = (int) ERRNO_NAME.invokeExact(errno, buf, (int) buf.byteSize());
+            return n < 0 ? "errno " + errno : buf.getString(0);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    /** Builds the exception for a {@code -errno} result: {@code "<call>: <ERRNO>"}. */
+    static IOException error(String call, int result) {
+        return new IOException(call + ": " + errnoName(-result));
+    }
+
+    private static RuntimeException rethrow(Throwable e) {
+        if (e instanceof RuntimeException re) {
+            throw re;
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        throw new IllegalStateException(e);
+    }
+}

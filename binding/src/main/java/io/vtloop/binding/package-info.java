@@ -1,0 +1,2 @@
+/** The native readiness poller and its FFM binding. */
+package io.vtloop.binding;

@@ -1,2 +1,0 @@
-/** The native readiness poller and its FFM binding. */
-package io.vtloop.poller;

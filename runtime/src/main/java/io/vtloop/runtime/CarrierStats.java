@@ -1,0 +1,36 @@
+package io.vtloop.runtime;
+
+import java.util.Map;
+
+/**
+ * Per-carrier counters. Each is written only by its carrier (plain fields, no fences on the
+ * hot path) except {@code wakeupsSent} and remote {@code timersCancelled}, written by other
+ * threads; readers (the MXBean, the exit summary) see racy but eventually accurate values.
+ */
+final class CarrierStats {
+    long tasks;            // continuations run
+    long steals;           // successful steals from other carriers
+    long polls;            // poller waits, blocking or not
+    long events;           // fd events dispatched
+    long staleEvents;      // events of a forgotten registration, dropped
+    long sleeps;           // blocking waits in the poller
+    long wakeupsSent;      // wake-ups of this carrier's poller by other threads
+    long skippedSyscalls;  // reads/writes not issued: fd known not ready
+    long timersFired;      // park timeouts fired from this carrier
+    long timersCancelled;  // park timeouts cancelled before firing
+    long compensations;    // times this carrier was lent to a spare thread (blocking calls)
+
+    void addTo(Map<String, Long> m) {
+        m.merge("tasks", tasks, Long::sum);
+        m.merge("steals", steals, Long::sum);
+        m.merge("polls", polls, Long::sum);
+        m.merge("events", events, Long::sum);
+        m.merge("staleEvents", staleEvents, Long::sum);
+        m.merge("sleeps", sleeps, Long::sum);
+        m.merge("wakeups", wakeupsSent, Long::sum);
+        m.merge("skippedSyscalls", skippedSyscalls, Long::sum);
+        m.merge("timersFired", timersFired, Long::sum);
+        m.merge("timersCancelled", timersCancelled, Long::sum);
+        m.merge("compensations", compensations, Long::sum);
+    }
+}

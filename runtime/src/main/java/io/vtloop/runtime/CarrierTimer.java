@@ -1,0 +1,76 @@
+package io.vtloop.runtime;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A timed task (a virtual thread's park timeout) held in one carrier's {@link TimerHeap}
+ * and fired from that carrier's loop. Cancelling races firing; exactly one wins, by CAS:
+ *
+ * <pre>
+ *  from      event                            to         action
+ *  PENDING   deadline passed (owner carrier)  FIRED      run the task on the owner
+ *  PENDING   cancel (owner carrier)           CANCELLED  remove from the heap now, O(log n)
+ *  PENDING   cancel (any other thread)        CANCELLED  hand to the owner's remote-cancel queue;
+ *                                                        the owner removes it on its next loop
+ *  FIRED /   cancel                           (same)     returns false
+ *  CANCELLED
+ * </pre>
+ * Only the owner carrier touches the heap ({@link #heapIndex}); other threads only CAS
+ * {@code state} and enqueue.
+ */
+public final class CarrierTimer implements Future<Void>, Delayed {
+    static final int PENDING = 0, FIRED = 1, CANCELLED = 2;
+    private static final VarHandle STATE;
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(CarrierTimer.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final long deadline;          // System.nanoTime() based
+    final Runnable task;
+    final Carrier owner;
+    int heapIndex = -1;           // owner only
+    private volatile int state;
+
+    CarrierTimer(long deadline, Runnable task, Carrier owner) {
+        this.deadline = deadline;
+        this.task = task;
+        this.owner = owner;
+    }
+
+    /** Owner: PENDING -> FIRED; true if the caller must run the task. */
+    boolean tryFire() {
+        return STATE.compareAndSet(this, PENDING, FIRED);
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        if (!STATE.compareAndSet(this, PENDING, CANCELLED)) return false;
+        owner.timerCancelled(this);
+        return true;
+    }
+
+    @Override public boolean isCancelled() { return state == CANCELLED; }
+    @Override public boolean isDone() { return state != PENDING; }
+    @Override public State state() {
+        return switch (state) { case PENDING -> State.RUNNING; case FIRED -> State.SUCCESS; default -> State.CANCELLED; };
+    }
+
+    /** Not supported: the JDK only cancels these timers; nothing waits for them. */
+    @Override public Void get() { throw new UnsupportedOperationException("vtloop park timer"); }
+    @Override public Void get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+        throw new UnsupportedOperationException("vtloop park timer");
+    }
+
+    @Override public long getDelay(TimeUnit unit) { return unit.convert(deadline - System.nanoTime(), TimeUnit.NANOSECONDS); }
+    @Override public int compareTo(Delayed o) { return Long.compare(getDelay(TimeUnit.NANOSECONDS), o.getDelay(TimeUnit.NANOSECONDS)); }
+}

@@ -1,0 +1,68 @@
+package io.vtloop.runtime;
+
+/**
+ * The {@code vtloop.*} system properties, read and validated once.
+ *
+ * <p>A bad value throws {@link IllegalArgumentException} whose message names the
+ * property, the value and the accepted values, e.g.
+ * {@code -Dvtloop.carriers=abc: expected an integer from 1 to 1024}.
+ *
+ * <table>
+ * <tr><th>property</th><th>accepted</th><th>default</th></tr>
+ * <tr><td>vtloop.enabled</td><td>true, false</td><td>true</td></tr>
+ * <tr><td>vtloop.carriers</td><td>1..1024</td><td>available processors</td></tr>
+ * <tr><td>vtloop.pollInterval</td><td>1..65536 (tasks run between event polls of a busy carrier)</td><td>32</td></tr>
+ * <tr><td>vtloop.spin</td><td>0..1000000 (µs a carrier busy-polls before sleeping)</td><td>0</td></tr>
+ * <tr><td>vtloop.stats</td><td>true, false</td><td>false</td></tr>
+ * <tr><td>vtloop.verbose</td><td>true, false</td><td>false</td></tr>
+ * </table>
+ */
+public record Config(boolean enabled, int carriers, int pollInterval, int spinMicros,
+                     boolean stats, boolean verbose) {
+
+    /** Reads the properties of this JVM. */
+    public static Config fromSystemProperties() {
+        return new Config(
+                bool("vtloop.enabled", true),
+                integer("vtloop.carriers", Runtime.getRuntime().availableProcessors(), 1, 1024),
+                integer("vtloop.pollInterval", 32, 1, 65536),
+                integer("vtloop.spin", 0, 0, 1_000_000),
+                bool("vtloop.stats", false),
+                bool("vtloop.verbose", false));
+    }
+
+    /** A configuration with {@code carriers} carriers and defaults otherwise (the explicit API, tests). */
+    public static Config withCarriers(int carriers) {
+        Config d = fromSystemProperties();
+        if (carriers < 1 || carriers > 1024)
+            throw new IllegalArgumentException("carriers=" + carriers + ": expected an integer from 1 to 1024");
+        return new Config(true, carriers, d.pollInterval, d.spinMicros, d.stats, d.verbose);
+    }
+
+    private static boolean bool(String name, boolean dflt) {
+        String v = System.getProperty(name);
+        if (v == null) return dflt;
+        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw bad(name, v, "true or false");
+        };
+    }
+
+    private static int integer(String name, int dflt, int min, int max) {
+        String v = System.getProperty(name);
+        if (v == null) return dflt;
+        int n;
+        try {
+            n = Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw bad(name, v, "an integer from " + min + " to " + max);
+        }
+        if (n < min || n > max) throw bad(name, v, "an integer from " + min + " to " + max);
+        return n;
+    }
+
+    private static IllegalArgumentException bad(String name, String value, String accepted) {
+        return new IllegalArgumentException("-D" + name + "=" + value + ": expected " + accepted);
+    }
+}

@@ -1,0 +1,99 @@
+package io.vtloop.runtime;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A carrier's local run queue: a bounded ring of tasks with one producer (the owning
+ * carrier) and many consumers (the owner and stealing carriers), after Go's {@code runq}.
+ *
+ * <p>{@code head} is advanced only by CAS, by any consumer; {@code tail} is written only by
+ * the owner, with release semantics, after the slot is written. A consumer reads a slot
+ * and then claims it by CAS on {@code head}; a slot read that loses the CAS may be stale
+ * and is discarded, so no task is run twice and none is lost.
+ *
+ * <pre>
+ *  operation          who       head            tail          effect
+ *  offer(t)           owner     read (acquire)  t+1 (release) slot[tail] = t; false when full
+ *  poll()             owner     CAS h -> h+1    read          returns slot[h]
+ *  stealInto(q)       other     CAS h -> h+n    read          moves n = ceil(size/2) tasks to q
+ *                                                             (q's owner is the caller)
+ * </pre>
+ * Invariant: {@code 0 <= tail - head <= CAPACITY}; indices grow without bound (int
+ * overflow wraps consistently, only differences are used).
+ */
+public final class RunQueue {
+    /** Ring size, a power of two. */
+    public static final int CAPACITY = 256;
+    private static final int MASK = CAPACITY - 1;
+
+    private static final VarHandle HEAD, TAIL, SLOT;
+    static {
+        try {
+            var l = MethodHandles.lookup();
+            HEAD = l.findVarHandle(RunQueue.class, "head", int.class);
+            TAIL = l.findVarHandle(RunQueue.class, "tail", int.class);
+            SLOT = MethodHandles.arrayElementVarHandle(Runnable[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Runnable[] slots = new Runnable[CAPACITY];
+    private volatile int head;  // next slot to consume; CAS by any consumer
+    private volatile int tail;  // next slot to fill; written by the owner only
+
+    /** Owner only: appends a task; returns false (task not added) when the ring is full. */
+    public boolean offer(Runnable task) {
+        int h = (int) HEAD.getAcquire(this);
+        int t = (int) TAIL.getOpaque(this);
+        if (t - h >= CAPACITY) return false;
+        SLOT.setOpaque(slots, t & MASK, task);
+        TAIL.setRelease(this, t + 1);
+        return true;
+    }
+
+    /** Owner (or any thread): takes the oldest task, or null when empty. */
+    public Runnable poll() {
+        for (;;) {
+            int h = (int) HEAD.getAcquire(this);
+            int t = (int) TAIL.getAcquire(this);
+            if (t == h) return null;
+            Runnable r = (Runnable) SLOT.getOpaque(slots, h & MASK);
+            if (HEAD.compareAndSet(this, h, h + 1)) return r;
+        }
+    }
+
+    /**
+     * Moves half (rounded up) of this queue's tasks to {@code into}, whose owner must be the
+     * calling thread and which must be empty. Returns the number moved.
+     */
+    public int stealInto(RunQueue into) {
+        Runnable[] batch = new Runnable[CAPACITY / 2];
+        for (;;) {
+            int h = (int) HEAD.getAcquire(this);
+            int t = (int) TAIL.getAcquire(this);
+            int n = t - h;
+            if (n <= 0) return 0;
+            n = Math.min(n - n / 2, CAPACITY / 2);
+            for (int i = 0; i < n; i++)
+                batch[i] = (Runnable) SLOT.getOpaque(slots, (h + i) & MASK);
+            if (HEAD.compareAndSet(this, h, h + n)) {
+                for (int i = 0; i < n; i++) {
+                    if (!into.offer(batch[i])) throw new IllegalStateException("steal target not empty");
+                }
+                return n;
+            }
+        }
+    }
+
+    /** A racy size estimate, for heuristics and statistics only. */
+    public int size() {
+        int n = tail - head;
+        return Math.max(0, Math.min(n, CAPACITY));
+    }
+
+    public boolean isEmpty() {
+        return tail == head;
+    }
+}

@@ -1,0 +1,61 @@
+package io.vtloop.runtime;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The handshake between a carrier going to sleep in its poller and threads that give it
+ * work, so that no wake-up is lost and at most one waker pays for the wake-up syscall.
+ *
+ * <pre>
+ *  carrier                                   submitter (any other thread)
+ *  1. prepareToSleep(): sleeping = true      a. publish the task (volatile write/CAS)
+ *     (volatile write, then a full fence)    b. claimWakeup(): if sleeping, CAS true -> false;
+ *  2. re-check every queue: work -> 5           the winner calls poller.wakeup()
+ *  3. block in the poller
+ *  4. (returns: event, timer, or wake-up)
+ *  5. awake(): sleeping = false
+ *
+ *  state      event                   next       effect
+ *  AWAKE      prepareToSleep          SLEEPING
+ *  SLEEPING   claimWakeup (CAS wins)  AWAKE      the claimer must wake the poller
+ *  SLEEPING   awake                   AWAKE      carrier found work, or woke up by itself
+ *  AWAKE      claimWakeup             AWAKE      nothing to do: the carrier is awake
+ * </pre>
+ * Steps 1-2 and a-b form a Dekker pair (all volatile): either the carrier sees the task in
+ * step 2, or the submitter sees {@code sleeping} in step b. A carrier woken by a claim may
+ * also find the fd events it polled; a spurious wake-up only costs one empty poll.
+ */
+final class WakeupGate {
+    private static final VarHandle SLEEPING;
+    static {
+        try {
+            SLEEPING = MethodHandles.lookup().findVarHandle(WakeupGate.class, "sleeping", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private volatile boolean sleeping;
+
+    /** Carrier: announces that it will sleep; it must re-check for work afterwards. */
+    void prepareToSleep() {
+        SLEEPING.setVolatile(this, true);
+        VarHandle.fullFence();
+    }
+
+    /** Carrier: it found work, or returned from the poller. */
+    void awake() {
+        sleeping = false;
+    }
+
+    /** Whether the carrier has announced sleep and nobody has claimed its wake-up yet. */
+    boolean isSleeping() {
+        return sleeping;
+    }
+
+    /** Submitter, after publishing work: true if the caller must wake the carrier's poller. */
+    boolean claimWakeup() {
+        return sleeping && SLEEPING.compareAndSet(this, true, false);
+    }
+}
