@@ -69,7 +69,7 @@ int vtloop_poller_register(int64_t handle, int fd, uint64_t token) {
     if (token == VTLOOP_WAKE_TOKEN) {
         return -EINVAL;
     }
-    struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, .data.u64 = token };
+    struct epoll_event ev = { .events = EPOLLIN | EPOLLPRI | EPOLLOUT | EPOLLRDHUP | EPOLLET, .data.u64 = token };
     return epoll_ctl(vtloop_poller_of(handle)->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }
 

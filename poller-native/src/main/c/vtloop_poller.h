@@ -25,7 +25,7 @@ struct vtloop_event {
 /* Creates a poller: an epoll fd plus a wake-up eventfd. Returns the handle or -errno. */
 VTLOOP_API int64_t vtloop_poller_create(void);
 
-/* Registers fd once, edge-triggered, for IN|OUT|RDHUP; events carry token. */
+/* Registers fd once, edge-triggered, for IN|PRI|OUT|RDHUP; events carry token. */
 VTLOOP_API int vtloop_poller_register(int64_t handle, int fd, uint64_t token);
 
 /* Removes fd from the poller. */

@@ -3,7 +3,7 @@ package io.vtloop;
 import java.util.Map;
 
 /**
- * Counters of a {@link CarrierScheduler}, summed over its carriers; registered by the agent
+ * Counters of a {@link VtloopScheduler}, summed over its carriers; registered by the agent
  * as {@code io.vtloop:type=Scheduler} (see jconsole, {@code jcmd <pid> VM.print...}, or any
  * JMX client). Values are racy snapshots of per-carrier counters.
  */

@@ -1,10 +1,9 @@
 package io.vtloop;
 
+import io.vtloop.runtime.AgentAccess;
 import io.vtloop.runtime.CarrierScheduler;
 import io.vtloop.runtime.Config;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.reflect.Constructor;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -14,12 +13,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 
 /**
- * vtloop without the agent: the analogue of uvloop's {@code new_event_loop()} / {@code run()}.
+ * vtloop's public entry points: the analogue of uvloop's {@code new_event_loop()} / {@code run()}.
  *
- * <p>{@link #newScheduler} starts a {@link CarrierScheduler}; {@link #ofVirtual} gives a
+ * <p>{@link #newScheduler} starts a {@link VtloopScheduler}; {@link #ofVirtual} gives a
  * {@code Thread.Builder.OfVirtual} whose threads (and their children) run on its carriers;
- * {@link #run} runs a task in such a thread and waits for it. With the agent installed these
- * use the agent's scheduler ({@link #installed()}).
+ * {@link #run} runs a task in such a thread and waits for it. With the agent installed
+ * {@link #installed()} is the scheduler every virtual thread of the JVM runs on.
  *
  * <p>Without the agent, only scheduling changes: socket waits still go through the JDK's
  * {@code sun.nio.ch.Poller} (its sub-poller threads then run on vtloop's carriers), timed
@@ -30,29 +29,28 @@ import java.util.concurrent.FutureTask;
 public final class Vtloop {
     private Vtloop() { }
 
-    private static volatile CarrierScheduler installed;
-    private static CarrierScheduler fallback;
-
-    /** Called by the agent once it has installed {@code s}. */
-    public static void setInstalled(CarrierScheduler s) { installed = s; }
+    private static VtloopScheduler shared;   // guarded by Vtloop.class
 
     /** The scheduler the agent installed, or null without the agent. */
-    public static CarrierScheduler installed() { return installed; }
+    public static VtloopScheduler installed() { return AgentAccess.installed(); }
 
-    /** Starts a new scheduler with {@code carriers} carrier threads ({@code vtloop.*} properties for the rest). */
-    public static CarrierScheduler newScheduler(int carriers) {
-        try {
-            return CarrierScheduler.start(Config.withCarriers(carriers));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /**
+     * Starts a new scheduler with {@code carriers} carrier threads ({@code vtloop.*} properties
+     * for the rest). Close it when done.
+     *
+     * @throws IllegalArgumentException when {@code carriers} is not from 1 to 1024
+     * @throws java.io.UncheckedIOException when the native poller cannot be created
+     */
+    public static VtloopScheduler newScheduler(int carriers) {
+        return CarrierScheduler.start(Config.withCarriers(carriers));
     }
 
-    /** The agent's scheduler, else one shared scheduler with {@code vtloop.carriers} carriers, started on first use. */
-    public static synchronized CarrierScheduler defaultScheduler() {
-        if (installed != null) return installed;
-        if (fallback == null) fallback = newScheduler(Config.fromSystemProperties().carriers());
-        return fallback;
+    /** The agent's scheduler, else one shared scheduler with {@code vtloop.carriers} carriers, started on first use and never closed. */
+    public static synchronized VtloopScheduler defaultScheduler() {
+        VtloopScheduler s = installed();
+        if (s != null) return s;
+        if (shared == null) shared = CarrierScheduler.start(Config.fromSystemProperties());
+        return shared;
     }
 
     /** A virtual thread builder whose threads run on {@code scheduler}. */

@@ -1,7 +1,5 @@
 package io.vtloop;
 
-import io.vtloop.runtime.CarrierScheduler;
-
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -30,8 +28,8 @@ class VtloopApiTest {
 
     @Test
     void ownSchedulerWithOneCarrier() throws Exception {
-        CarrierScheduler s = Vtloop.installed() != null ? Vtloop.installed() : Vtloop.newScheduler(1);
-        try (var exec = Vtloop.newVirtualThreadPerTaskExecutor(s)) {
+        try (VtloopScheduler s = Vtloop.newScheduler(1);
+             var exec = Vtloop.newVirtualThreadPerTaskExecutor(s)) {
             var names = exec.submit(() -> Thread.currentThread().toString()).get();
             assertTrue(names.contains("@vtloop-carrier-"), names);
         }

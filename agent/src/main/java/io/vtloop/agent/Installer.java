@@ -2,8 +2,10 @@ package io.vtloop.agent;
 
 import io.vtloop.binding.NativeLibrary;
 import io.vtloop.binding.RestrictedMethods;
+import io.vtloop.runtime.AgentAccess;
 import io.vtloop.runtime.CarrierScheduler;
 import io.vtloop.runtime.Config;
+import io.vtloop.runtime.SchedulerStats;
 
 import java.lang.instrument.ClassDefinition;
 import java.lang.instrument.Instrumentation;
@@ -12,33 +14,29 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Installs vtloop into the running JDK; called by {@link Premain} once its jar is on the
- * bootstrap class path (so this class and everything it uses is defined by the boot loader,
- * in its unnamed module).
+ * Installs vtloop into the running JDK; called by {@link Premain} once it has defined the
+ * agent's, the runtime's and the binding's classes with the boot loader (so this class and
+ * everything it uses lives in the boot loader's unnamed module).
  *
  * <p>Order: validate {@code vtloop.*} (a bad value: {@link IllegalArgumentException});
  * check the platform; give vtloop's module access to the JDK internals it uses; bind the
  * native poller (through {@link NativeAccessGate}); build and check every patch
  * ({@link JdkPatches}); start the carriers; apply all patches in one redefinition. Any
- * failure before the last step returns the reason and leaves the JDK untouched.
+ * failure before the last step returns the reason and leaves the JDK untouched; a failing
+ * redefinition stops the carriers again before the failure is reported.
  */
 public final class Installer {
     private Installer() { }
 
-    private static volatile CarrierScheduler installed;
-
-    /** The scheduler the agent installed, or null. */
-    public static CarrierScheduler scheduler() { return installed; }
-
     /**
-     * Installs vtloop. Returns null when installed, or the reason it was not.
+     * Installs vtloop. Returns null when installed (or already installed), or the reason it was not.
      *
      * @throws IllegalArgumentException for a bad {@code -Dvtloop.*} value
      */
     public static String install(Instrumentation inst, String agentArgs) throws Exception {
         Config config = Config.fromSystemProperties();
         if (!config.enabled()) return null;
-        if (installed != null) return null;   // the agent given twice
+        if (AgentAccess.installed() != null) return null;   // the agent given twice
 
         String os = System.getProperty("os.name", ""), arch = System.getProperty("os.arch", "");
         if (!os.startsWith("Linux") || !(arch.equals("amd64") || arch.equals("x86_64")))
@@ -63,24 +61,27 @@ public final class Installer {
         }
 
         CarrierScheduler scheduler = CarrierScheduler.start(config);
-        VirtualThreadHooks.install(scheduler);
-        PollerHooks.install(scheduler);
-        inst.redefineClasses(patches);
-        installed = scheduler;
-        io.vtloop.Vtloop.setInstalled(scheduler);
+        AgentAccess.install(scheduler, SocketOptions::allowsSkipping);
+        try {
+            inst.redefineClasses(patches);
+        } catch (Throwable e) {   // nothing patched: stop the carriers again
+            AgentAccess.install(null, null);
+            scheduler.close();
+            throw e;
+        }
         // the MXBean, off the start-up path: java.management costs tens of ms to initialise
         Thread.ofPlatform().daemon().name("vtloop-mxbean").start(() -> {
             try {
-                io.vtloop.runtime.SchedulerStats.register(scheduler);
+                SchedulerStats.register(scheduler);
             } catch (Throwable e) {
                 System.err.println("vtloop: cannot register the io.vtloop:type=Scheduler MXBean: " + e);
             }
         });
         if (config.stats())
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println(scheduler.summary()),
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println(AgentAccess.summary()),
                     "vtloop-stats"));
         if (config.verbose())
-            System.err.println("vtloop: installed, " + scheduler.carrierCount() + " carriers");
+            System.err.println("vtloop: installed, " + scheduler.carriers() + " carriers");
         return null;
     }
 

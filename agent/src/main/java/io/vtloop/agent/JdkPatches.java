@@ -41,8 +41,11 @@ import static java.lang.constant.ConstantDescs.*;
  *                              stopPoll(int,int), stopPoll(int)  PollerHooks.stopPoll(...)
  *                              masterPoller(), readPollers(),  null, List.of(), List.of()
  *                              writePollers()
- *  sun.nio.ch.SocketDispatcher read/write(FileDescriptor,       PollerHooks.beforeIo: skip (UNAVAILABLE) when
- *                              long,int)                       known not ready; else read0/write0, then afterIo
+ *  sun.nio.ch.SocketDispatcher read/write(FileDescriptor,       PollerHooks.ioState/beginIo: skip (UNAVAILABLE)
+ *                              long,int)                       when known not ready; else read0/write0, then
+ *                                                              afterIo (platform threads: read0/write0 only)
+ *  java.nio.channels.spi.      configureBlocking(boolean)      PollerHooks.configureBlocking first: a channel
+ *  AbstractSelectableChannel                                   going non-blocking is never skipped
  *  sun.nio.ch.UnixDispatcher   close(FileDescriptor)           PollerHooks.beforeClose(fd) first
  *  sun.nio.ch.EPollSelectorImpl implClose()                    PollerHooks.beforeClose(epfd) first
  * </pre>
@@ -127,27 +130,45 @@ final class JdkPatches {
 
         // SocketDispatcher.read/write (sockets and pipes): skip a syscall known to fail with EAGAIN
         ClassDesc cdDispatcher = ClassDesc.of("sun.nio.ch.SocketDispatcher");
+        ClassDesc cdFdState = ClassDesc.of("io.vtloop.runtime.FdState");
         for (String op : List.of("read", "write")) {
             int dir = op.equals("read") ? 0 : 1;   // FdState.READ, FdState.WRITE
             MethodTypeDesc io = MethodTypeDesc.of(CD_int, CD_FILE_DESCRIPTOR, CD_long, CD_int);
             add("sun.nio.ch.SocketDispatcher", new Edit(op, io, false, cb -> {
-                // long t = beforeIo(fd, dir); if (t == SKIP) return UNAVAILABLE;
-                // return afterIo(t, dir, op0(fd, address, len), len);
+                // FdState s = ioState(fd); if (s == null) return op0(fd, address, len);
+                // int snap = beginIo(s, dir); if (snap == -1) return UNAVAILABLE;
+                // return afterIo(s, snap, dir, op0(fd, address, len), len);
+                // locals: 0 this, 1 fd, 2-3 address, 4 len, 5 s, 6 snap
+                var tracked = cb.newLabel();
                 var doIo = cb.newLabel();
-                cb.aload(1).loadConstant(dir)
-                  .invokestatic(CD_POLLER_HOOKS, "beforeIo", MethodTypeDesc.of(CD_long, CD_FILE_DESCRIPTOR, CD_int))
-                  .lstore(5)
-                  .lload(5).loadConstant(-1L).lcmp().ifne(doIo)
-                  .loadConstant(-2).ireturn()
+                cb.aload(1)
+                  .invokestatic(CD_POLLER_HOOKS, "ioState", MethodTypeDesc.of(cdFdState, CD_FILE_DESCRIPTOR))
+                  .astore(5)
+                  .aload(5).ifnonnull(tracked)
+                  .aload(1).lload(2).iload(4)
+                  .invokestatic(cdDispatcher, op + "0", io)
+                  .ireturn()
+                  .labelBinding(tracked)
+                  .aload(5).loadConstant(dir)
+                  .invokestatic(CD_POLLER_HOOKS, "beginIo", MethodTypeDesc.of(CD_int, cdFdState, CD_int))
+                  .istore(6)
+                  .iload(6).loadConstant(-1).if_icmpne(doIo)
+                  .loadConstant(PollerHooks.UNAVAILABLE).ireturn()
                   .labelBinding(doIo)
-                  .lload(5).loadConstant(dir)
+                  .aload(5).iload(6).loadConstant(dir)
                   .aload(1).lload(2).iload(4)
                   .invokestatic(cdDispatcher, op + "0", io)
                   .iload(4)
-                  .invokestatic(CD_POLLER_HOOKS, "afterIo", MethodTypeDesc.of(CD_int, CD_long, CD_int, CD_int, CD_int))
+                  .invokestatic(CD_POLLER_HOOKS, "afterIo", MethodTypeDesc.of(CD_int, cdFdState, CD_int, CD_int, CD_int, CD_int))
                   .ireturn();
             }));
         }
+
+        // AbstractSelectableChannel.configureBlocking: a channel going non-blocking is never skipped
+        add("java.nio.channels.spi.AbstractSelectableChannel", new Edit("configureBlocking",
+                MethodTypeDesc.of(ClassDesc.of("java.nio.channels.SelectableChannel"), CD_boolean), true, cb -> cb
+                .aload(0).iload(1)
+                .invokestatic(CD_POLLER_HOOKS, "configureBlocking", MethodTypeDesc.of(CD_void, CD_Object, CD_boolean))));
 
         // close paths: forget the fd before the number can be reused
         MethodTypeDesc beforeCloseFd = MethodTypeDesc.of(CD_void, CD_FILE_DESCRIPTOR);
@@ -163,9 +184,6 @@ final class JdkPatches {
     private void add(String className, Edit edit) {
         edits.computeIfAbsent(className, k -> new ArrayList<>()).add(edit);
     }
-
-    /** The classes this set patches. */
-    List<String> classNames() { return List.copyOf(edits.keySet()); }
 
     /**
      * Loads (without initializing) each target class, checks every patch point against the

@@ -1,28 +1,30 @@
 package io.vtloop.agent;
 
-import io.vtloop.runtime.CarrierScheduler;
+import io.vtloop.runtime.AgentAccess;
 import io.vtloop.runtime.FdState;
 import jdk.internal.access.JavaIOFileDescriptorAccess;
 import jdk.internal.access.SharedSecrets;
 import sun.nio.ch.Net;
+import sun.nio.ch.SelChImpl;
 
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.util.function.BooleanSupplier;
 
 /**
- * The bodies of the patched {@code sun.nio.ch.Poller} entry points and the close-path
- * hooks. Each method has the shape of the JDK method it replaces (see {@link JdkPatches}).
- * Public because the callers live in {@code java.base}; not an API.
+ * The bodies of the patched {@code sun.nio.ch.Poller} entry points, the read/write and close
+ * hooks and the blocking-mode hook. Each method has the shape of the JDK method it replaces or
+ * prefixes (see {@link JdkPatches}); each translates the JDK's values (file descriptors,
+ * {@code Net.POLLIN}/{@code POLLOUT}, {@code IOStatus}) into the runtime's and calls
+ * {@link AgentAccess}. Public because the callers live in {@code java.base}; not an API.
  */
 public final class PollerHooks {
     private PollerHooks() { }
 
     private static final JavaIOFileDescriptorAccess FDA = SharedSecrets.getJavaIOFileDescriptorAccess();
     private static final int POLLIN = Net.POLLIN, POLLOUT = Net.POLLOUT;
-    private static CarrierScheduler scheduler;   // set once, before the patches apply
-
-    static void install(CarrierScheduler s) { scheduler = s; }
+    /** {@code sun.nio.ch.IOStatus.UNAVAILABLE}: "would block". */
+    static final int UNAVAILABLE = -2;
 
     private static int direction(int event) {
         if (event == POLLIN) return FdState.READ;
@@ -36,64 +38,64 @@ public final class PollerHooks {
      * to {@code nanos} (0: no timeout), or until a stopPoll. May return early; callers retry.
      */
     public static void poll(int fdVal, int event, long nanos, BooleanSupplier isOpen) throws IOException {
-        scheduler.park(fdVal, direction(event), nanos, isOpen);
+        AgentAccess.park(fdVal, direction(event), nanos, isOpen);
     }
 
     /** {@code Poller.pollSelector(fdVal, nanos)}: parks until the Selector's epoll fd is readable. */
     public static void pollSelector(int fdVal, long nanos) throws IOException {
-        scheduler.park(fdVal, FdState.READ, nanos, null);
+        AgentAccess.park(fdVal, FdState.READ, nanos, null);
     }
 
     /** {@code Poller.stopPoll(fdVal, event)}: wakes a thread parked on the fd for {@code event}. */
     public static void stopPoll(int fdVal, int event) {
-        scheduler.stopPoll(fdVal, direction(event));
+        AgentAccess.stopPoll(fdVal, direction(event));
     }
 
     /** {@code Poller.stopPoll(fdVal)}: wakes any thread parked on the fd. */
     public static void stopPoll(int fdVal) {
-        scheduler.stopPoll(fdVal, FdState.READ);
-        scheduler.stopPoll(fdVal, FdState.WRITE);
+        AgentAccess.stopPoll(fdVal, FdState.READ);
+        AgentAccess.stopPoll(fdVal, FdState.WRITE);
     }
 
     // -- SocketDispatcher.read/write: skip the syscall that would fail with EAGAIN --
 
-    /** {@link #beforeIo} result: skip the syscall, return {@code IOStatus.UNAVAILABLE}. */
-    public static final long SKIP = -1L;
-    /** {@link #beforeIo} result: the fd is not tracked; do the syscall and record nothing. */
-    public static final long UNTRACKED = Long.MIN_VALUE;
-
     /**
-     * Before {@code SocketDispatcher.read} ({@code dir} = READ) or {@code write}: returns
-     * {@link #SKIP} when a virtual thread would only get EAGAIN (the fd was found not ready and
-     * no edge came since), else a token for {@link #afterIo}.
+     * First call of the patched {@code SocketDispatcher.read/write}: the fd's readiness when a
+     * virtual thread does I/O on a registered fd, else null (platform threads and unregistered
+     * fds are not tracked: the JDK's body runs as it is). One table lookup per attempt; the
+     * result travels in a local to {@link #beginIo} and {@link #afterIo}.
      */
-    public static long beforeIo(FileDescriptor fd, int dir) {
-        if (!Thread.currentThread().isVirtual()) return UNTRACKED;
-        int fdVal = FDA.get(fd);
-        FdState s = scheduler.stateOf(fdVal);
-        if (s == null) return UNTRACKED;
-        int snapshot = s.beginIo(dir);
-        if (snapshot == -1) {
-            scheduler.countSkippedSyscall();
-            return SKIP;
-        }
-        return ((long) fdVal << 32) | (snapshot & 0xFFFFFFFFL);
+    public static FdState ioState(FileDescriptor fd) {
+        return Thread.currentThread().isVirtual() ? AgentAccess.ioState(FDA.get(fd)) : null;
+    }
+
+    /** Before the syscall: {@code -1} to skip it (return UNAVAILABLE), else a snapshot for {@link #afterIo}. */
+    public static int beginIo(FdState s, int dir) {
+        return AgentAccess.beginIo(s, dir);
     }
 
     /**
      * After the read/write syscall returned {@code n} for a request of {@code len} bytes:
      * EAGAIN ({@code IOStatus.UNAVAILABLE}) or a short transfer means the fd is now not ready,
-     * which {@link FdState#endIoNotReady} records unless an edge came meanwhile. Returns n.
+     * which the runtime records unless an edge came meanwhile. Returns n.
      */
-    public static int afterIo(long token, int dir, int n, int len) {
-        if (token != UNTRACKED && (n == UNAVAILABLE || (n >= 0 && n < len))) {
-            FdState s = scheduler.stateOf((int) (token >>> 32));
-            if (s != null) s.endIoNotReady(dir, (int) token);
-        }
+    public static int afterIo(FdState s, int snapshot, int dir, int n, int len) {
+        if (n == UNAVAILABLE || (n >= 0 && n < len)) AgentAccess.notReady(s, dir, snapshot);
         return n;
     }
 
-    private static final int UNAVAILABLE = -2;   // sun.nio.ch.IOStatus.UNAVAILABLE
+    // -- blocking mode --
+
+    /**
+     * First statement of {@code AbstractSelectableChannel.configureBlocking(block)}: a channel
+     * going non-blocking never has its I/O skipped again (its reads must reach the kernel, as a
+     * selector loop expects).
+     */
+    public static void configureBlocking(Object channel, boolean block) {
+        if (!block && channel instanceof SelChImpl ch) AgentAccess.nonBlocking(ch.getFDVal());
+    }
+
+    // -- close paths: nothing here may keep the close syscall from running --
 
     /** First statement of {@code UnixDispatcher.close(fd)}: forget the fd before its number is reused. */
     public static void beforeClose(FileDescriptor fd) {
@@ -102,6 +104,20 @@ public final class PollerHooks {
 
     /** First statement of {@code EPollSelectorImpl.implClose()}: forget the Selector's epoll fd. */
     public static void beforeClose(int fdVal) {
-        if (fdVal >= 0) scheduler.forget(fdVal);
+        try {
+            if (fdVal >= 0) AgentAccess.forget(fdVal);
+        } catch (Throwable e) {   // a vtloop bug must not leak the fd: report, then let the close run
+            closeFailed(fdVal, e);
+        }
+    }
+
+    private static volatile boolean closeFailureReported;
+
+    private static void closeFailed(int fdVal, Throwable e) {
+        if (closeFailureReported) return;
+        closeFailureReported = true;
+        try {
+            System.err.println("vtloop: forgetting fd " + fdVal + " before its close failed (reported once): " + e);
+        } catch (Throwable ignore) { }
     }
 }

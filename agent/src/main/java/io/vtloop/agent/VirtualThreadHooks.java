@@ -1,21 +1,17 @@
 package io.vtloop.agent;
 
-import io.vtloop.runtime.CarrierScheduler;
+import io.vtloop.runtime.AgentAccess;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Called by the patched {@code java.lang.VirtualThread} constructor. Public because the
- * caller lives in {@code java.base}; not an API.
+ * Called by the patched {@code java.lang.VirtualThread} and {@code jdk.internal.misc.Blocker}.
+ * Public because the callers live in {@code java.base}; not an API.
  */
 public final class VirtualThreadHooks {
     private VirtualThreadHooks() { }
-
-    private static volatile CarrierScheduler scheduler;
-
-    static void install(CarrierScheduler s) { scheduler = s; }
 
     /**
      * Chooses the scheduler of a new virtual thread. {@code requested} is the one passed
@@ -24,8 +20,7 @@ public final class VirtualThreadHooks {
      * thread becomes vtloop's scheduler, in place of the JDK's ForkJoinPool.
      */
     public static Executor scheduler(Executor requested) {
-        if (requested != null || Thread.currentThread().isVirtual()) return requested;
-        return scheduler;
+        return AgentAccess.schedulerFor(requested);
     }
 
     /**
@@ -35,8 +30,7 @@ public final class VirtualThreadHooks {
      * JDK's timer threads do it.
      */
     public static Future<?> schedule(Runnable command, long delay, TimeUnit unit) {
-        CarrierScheduler s = scheduler;
-        return s == null ? null : s.schedule(command, unit.toNanos(delay));
+        return AgentAccess.schedule(command, unit.toNanos(delay));
     }
 
     /**
@@ -46,8 +40,7 @@ public final class VirtualThreadHooks {
      * {@code Blocker.end(true)} then comes to {@link #endBlocking}).
      */
     public static boolean beginBlocking() {
-        CarrierScheduler s = scheduler;
-        return s != null && s.beginBlocking();
+        return AgentAccess.beginBlocking();
     }
 
     /**
@@ -56,7 +49,6 @@ public final class VirtualThreadHooks {
      * carrier thread takes its carrier back once the continuation it runs returns.
      */
     public static boolean endBlocking(boolean attempted) {
-        CarrierScheduler s = scheduler;
-        return attempted && s != null && s.onCarrier();
+        return attempted && AgentAccess.onCarrier();
     }
 }

@@ -9,7 +9,7 @@ import java.util.concurrent.locks.LockSupport;
  * A readiness poller over Linux {@code epoll}, implemented in {@code libvtloop-poller.so}.
  *
  * <p>Descriptors are {@linkplain #register registered} once, edge-triggered, for
- * {@link Events#IN}, {@link Events#OUT} and {@link Events#RDHUP}, with a caller-chosen
+ * {@link Events#IN}, {@link Events#PRI}, {@link Events#OUT} and {@link Events#RDHUP}, with a caller-chosen
  * {@code long} token. {@link #poll} reports each descriptor whose readiness changed since
  * it was last reported (one event per edge, carrying the full current readiness), and
  * nothing while nothing changes. A descriptor that is ready when registered is reported
@@ -69,7 +69,7 @@ public final class EpollPoller implements AutoCloseable {
     }
 
     /**
-     * Registers a descriptor, edge-triggered, for {@code IN | OUT | RDHUP}
+     * Registers a descriptor, edge-triggered, for {@code IN | PRI | OUT | RDHUP}
      * ({@code epoll_ctl(EPOLL_CTL_ADD)} with {@code EPOLLET}).
      *
      * @param fd    the descriptor; it must support polling (sockets, pipes, eventfds, ...)

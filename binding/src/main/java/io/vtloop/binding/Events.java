@@ -14,6 +14,9 @@ public final class Events {
     public static final int ERR = 0x008;
     /** {@code EPOLLHUP}: both directions are shut down (or the write end of a pipe closed). */
     public static final int HUP = 0x010;
+    /** {@code EPOLLPRI}: urgent (out-of-band) data is pending (TCP). */
+    public static final int PRI = 0x002;
+
     /** {@code EPOLLRDHUP}: the peer shut down its writing half (stream sockets). */
     public static final int RDHUP = 0x2000;
 
@@ -48,8 +51,8 @@ public final class Events {
     public static String toString(int events) {
         StringBuilder sb = new StringBuilder();
         int rest = events;
-        int[] bits = {IN, OUT, ERR, HUP, RDHUP};
-        String[] names = {"IN", "OUT", "ERR", "HUP", "RDHUP"};
+        int[] bits = {IN, PRI, OUT, ERR, HUP, RDHUP};
+        String[] names = {"IN", "PRI", "OUT", "ERR", "HUP", "RDHUP"};
         for (int i = 0; i < bits.length; i++) {
             if ((rest & bits[i]) != 0) {
                 sb.append(sb.isEmpty() ? "" : "|").append(names[i]);

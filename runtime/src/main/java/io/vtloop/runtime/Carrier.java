@@ -2,30 +2,39 @@ package io.vtloop.runtime;
 
 import io.vtloop.binding.EpollPoller;
 import io.vtloop.binding.EventBuffer;
-import io.vtloop.binding.Events;
 
 import java.io.IOException;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A carrier: a {@link RunQueue}, its own {@link EpollPoller} for the fds registered on it,
- * and a timer heap, served by one thread at a time, its {@link CarrierThread}
+ * and its {@link Timers}, served by one thread at a time: its {@link CarrierThread}
  * ({@code vtloop-carrier-N}) or, while that thread is blocked outside the poller, a spare
- * (see {@link #lend}).
+ * ({@link Compensation}).
  *
- * <p>Loop: take a task (local queue; the shared injection queue every 61 ticks and when
- * local is empty; else steal half of another carrier's queue) and run it, polling events
- * without blocking every {@code vtloop.pollInterval} tasks; with no task, wait in the poller
- * (one {@code epoll_wait}, which returns at once if events are pending) until an event, the next of its
- * timers ({@link CarrierTimer}: virtual threads' park timeouts), or a
- * {@link EpollPoller#wakeup}. A virtual thread woken by an event is queued here, on the
- * carrier that polled the event.
- *
- * <p>Going to sleep and being woken follow {@link WakeupGate}'s protocol; the native
- * wakeup is itself coalesced (at most one eventfd write per sleep).
+ * <p>Loop ({@link #step}), in this order:
+ * <ol>
+ * <li>every 61st task, the scheduler's shared queue first (Go's {@code schedtick % 61}: a
+ *     prime, so that it does not beat with {@code vtloop.pollInterval}; tasks from outside are
+ *     not starved by a carrier whose local queue never empties);</li>
+ * <li>the local ring, refilled from the overflow;</li>
+ * <li>the overflow, the shared queue, then half of another carrier's queue (steal);</li>
+ * <li>every {@code vtloop.pollInterval} tasks, a non-blocking poll and the due timers;</li>
+ * <li>with nothing to run: the due timers, then sleep in one {@code epoll_wait} (which returns
+ *     at once when events are pending) until an event, the next timer, or a wake-up.</li>
+ * </ol>
+ * A virtual thread woken by an event is queued on the carrier that polled the event. Going to
+ * sleep and being woken follow {@link WakeupGate}'s protocol; the native wake-up is itself
+ * coalesced (at most one eventfd write per sleep).
  */
-public final class Carrier {
+final class Carrier {
+    /** Go's {@code schedtick % 61}: see the class comment. */
+    private static final int INJECTED_EVERY = 61;
+    /** The longest back-off after repeated failures of the loop itself. */
+    private static final long MAX_BACKOFF_NANOS = 1_000_000_000L;
+
     final CarrierScheduler scheduler;
     final int index;
     final RunQueue queue = new RunQueue();
@@ -33,15 +42,14 @@ public final class Carrier {
     private final EventBuffer events;
     private final int pollInterval;
     private final WakeupGate gate = new WakeupGate();
-    private final TimerHeap timers = new TimerHeap();
-    private final ConcurrentLinkedQueue<CarrierTimer> remoteCancels = new ConcurrentLinkedQueue<>();
-    private final java.util.ArrayDeque<Runnable> overflow = new java.util.ArrayDeque<>();   // serving thread only
+    final Timers timers = new Timers(this);
+    private final ArrayDeque<Runnable> overflow = new ArrayDeque<>();   // serving thread only
     private int tick;
+    private int failures;                       // consecutive failures of step(); serving thread only
     final CarrierStats stats = new CarrierStats();
 
     final CarrierThread primary;
-    private volatile CarrierThread holder;      // the thread serving this carrier now
-    private volatile boolean reclaim;           // primary wants it back from a spare
+    final Compensation compensation;
 
     private final long spinNanos;
 
@@ -53,58 +61,12 @@ public final class Carrier {
         this.poller = EpollPoller.open();
         this.events = new EventBuffer(1024);
         this.primary = new CarrierThread(scheduler, "vtloop-carrier-" + index, this);
-        this.holder = primary;
+        this.compensation = new Compensation(this, scheduler.spares, primary);
     }
 
-    // -- blocking compensation: lend this carrier to a spare thread --
-    //
-    //  state (holder, reclaim)     event                                   next
-    //  (primary, false)            primary's virtual thread enters a       (spare, false)
-    //                              blocking call: lend(primary)
-    //  (spare, false)              the spare's virtual thread blocks too:  (spare2, false)
-    //                              lend(spare); spare returns to the pool
-    //  (spare, false)              primary's continuation returned:        (spare, true)
-    //                              reclaim(primary), then wakes the poller
-    //  (spare, true)               the spare, between two steps            (primary, false)
-    //                              hands back and unparks the primary
-
-    /**
-     * The virtual thread on {@code self} starts an operation that may block the OS thread
-     * (the JDK's {@code Blocker.begin}): a spare thread serves this carrier meanwhile, so
-     * its queue, fds and timers keep moving. {@code self} serves it again after the
-     * continuation it runs returns ({@link #reclaim}).
-     */
-    void lend(CarrierThread self) {
-        self.carrier = null;
-        CarrierThread spare = scheduler.takeSpare();
-        holder = spare;
-        stats.compensations++;
-        var event = new CarrierEvents.Compensation();
-        if (event.isEnabled()) {
-            event.carrier = index;
-            event.spare = spare.getName();
-            event.commit();
-        }
-        spare.assign(this);
-    }
-
-    /** The primary thread, back from a blocking call, takes this carrier back from its spare. */
-    void reclaim(CarrierThread self) {
-        reclaim = true;
-        poller.wakeup();                              // the spare may sleep in the poller
-        while (holder != self) java.util.concurrent.locks.LockSupport.park(this);
-        reclaim = false;
-        self.carrier = this;
-    }
-
-    /** A spare serving this carrier: true while it should go on. */
-    boolean keepServing(CarrierThread spare) {
-        if (spare.carrier != this) return false;      // it lent the carrier to another spare
-        if (!reclaim) return true;
-        spare.carrier = null;
-        holder = primary;
-        java.util.concurrent.locks.LockSupport.unpark(primary);
-        return false;
+    /** True when the current (platform) thread serves this carrier now. */
+    boolean servedByCurrentThread() {
+        return scheduler.currentCarrier() == this;
     }
 
     /**
@@ -134,76 +96,72 @@ public final class Carrier {
         return false;
     }
 
-    boolean isSleeping() { return gate.isSleeping(); }
+    /** Ends this carrier's current or next poll, whether it sleeps or not (reclaim, close). */
+    void wakeup() { poller.wakeup(); }
 
     /** Serving thread only: tasks queued here (ring or overflow). */
     boolean hasLocalWork() { return !queue.isEmpty() || !overflow.isEmpty(); }
 
-    /** Arms a timer on this carrier; called on this carrier's thread only. */
-    CarrierTimer schedule(Runnable task, long delayNanos) {
-        CarrierTimer t = new CarrierTimer(System.nanoTime() + Math.max(0, delayNanos), task, this);
-        timers.add(t);
-        return t;
-    }
-
-    /** A timer of this carrier was cancelled (by any thread): drop it from the heap. */
-    void timerCancelled(CarrierTimer t) {
-        stats.timersCancelled++;   // racy when remote, statistics only
-        if (scheduler.currentCarrier() == this) timers.remove(t);
-        else remoteCancels.offer(t);
-    }
-
-    /** Removes remotely cancelled timers, fires the due ones; returns nanos to the next deadline or -1. */
-    private long runTimers() {
-        CarrierTimer t;
-        while ((t = remoteCancels.poll()) != null) timers.remove(t);
-        if (timers.size() == 0) return -1;
-        long now = System.nanoTime();
-        while ((t = timers.peek()) != null) {
-            long wait = t.deadline - now;
-            if (wait > 0) return wait;
-            timers.poll();
-            if (t.tryFire()) {
-                stats.timersFired++;
-                t.task.run();      // a park timeout: unparks, queuing the thread here
-            }
-        }
-        return -1;
-    }
-
-    /** One turn of the loop: run a task, or poll, or sleep. Only the holder calls it. */
-    void step() {
+    /**
+     * One turn of the loop: run a task, or poll, or sleep. Only the serving thread calls it.
+     * Returns false when the scheduler is closed and the primary has nothing left to run.
+     */
+    boolean step() {
         try {
             Runnable task = nextTask();
             if (task != null) {
-                stats.tasks++;
-                var stall = new CarrierEvents.CarrierStall();   // JFR; expected to be scalar-replaced (unverified)
-                stall.begin();
-                task.run();
-                stall.end();
-                if (stall.shouldCommit()) {
-                    stall.carrier = index;
-                    stall.task = task.toString();
-                    stall.commit();
-                }
-                if (holder != Thread.currentThread()) return;   // lent to a spare meanwhile
+                run(task);
+                if (!compensation.isHolder(Thread.currentThread())) return true;   // lent to a spare meanwhile
                 if (++tick % pollInterval == 0) {
                     pollEvents(0);
-                    runTimers();
+                    timers.fireDue();
                 }
+            } else if (scheduler.isClosed() && Thread.currentThread() == primary) {
+                return false;
             } else {
-                sleep0();   // one epoll_wait: returns at once when events are pending
+                sleep();
             }
+            failures = 0;
         } catch (Throwable e) {
-            // runContinuation handles the virtual thread's own exceptions; anything here is
-            // a vtloop bug or an OOME: report it and keep the carrier alive
-            try { e.printStackTrace(); } catch (Throwable ignore) { }
+            failed(e);
         }
+        return true;
+    }
+
+    private void run(Runnable task) {
+        stats.tasks++;
+        var stall = new CarrierEvents.CarrierStall();   // JFR
+        stall.begin();
+        task.run();
+        stall.end();
+        if (stall.shouldCommit()) {
+            stall.carrier = index;
+            stall.task = task.toString();
+            stall.commit();
+        }
+    }
+
+    /**
+     * The loop itself failed (runContinuation handles a virtual thread's own exceptions, so this
+     * is a vtloop bug, a poller error or an OOME): report the first one, count all, and back off
+     * exponentially while they repeat, so a persistent error costs neither a log flood nor a core.
+     */
+    private void failed(Throwable e) {
+        stats.loopFailures++;
+        if (stats.loopFailures == 1) {
+            try {
+                System.err.println("vtloop: carrier " + index + " loop failed (later failures are counted,"
+                        + " not printed: see the loopFailures counter): " + e);
+                e.printStackTrace();
+            } catch (Throwable ignore) { }
+        }
+        failures = Math.min(failures + 1, 30);
+        LockSupport.parkNanos(Math.min(1_000L << failures, MAX_BACKOFF_NANOS));
     }
 
     private Runnable nextTask() {
         Runnable t;
-        if (tick % 61 == 0 && (t = scheduler.pollInjected()) != null) return t;   // fairness
+        if (tick % INJECTED_EVERY == 0 && (t = scheduler.pollInjected()) != null) return t;
         if ((t = queue.poll()) != null) {
             while (!overflow.isEmpty() && queue.offer(overflow.peekFirst())) overflow.pollFirst();   // top up
             return t;
@@ -213,12 +171,12 @@ public final class Carrier {
         return scheduler.steal(this);
     }
 
-    private void sleep0() throws IOException {
-        long timeout = runTimers();
+    private void sleep() throws IOException {
+        long timeout = timers.fireDue();
         if (hasLocalWork()) return;              // a timer fired: run its thread first
         if (spinNanos > 0 && spin()) return;
         gate.prepareToSleep();
-        if (scheduler.hasWorkFor(this)) {
+        if (scheduler.hasWorkFor(this) || scheduler.isClosed()) {
             gate.awake();
             return;
         }
@@ -228,7 +186,7 @@ public final class Carrier {
         } finally {
             gate.awake();
         }
-        runTimers();
+        timers.fireDue();
     }
 
     /** vtloop.spin: busy-polls for up to spinNanos; true when events or work showed up. */
@@ -245,15 +203,18 @@ public final class Carrier {
     private int pollEvents(long timeoutNanos) throws IOException {
         stats.polls++;
         int n = poller.poll(events, timeoutNanos);
-        for (int i = 0; i < n; i++) {
-            FdState s = scheduler.fds.lookup(events.token(i));
-            if (s == null) { stats.staleEvents++; continue; }
-            int ev = events.events(i);
-            if ((ev & (Events.RDHUP | Events.HUP | Events.ERR)) != 0) s.hangup();
-            if ((ev & (Events.IN | Events.RDHUP | Events.HUP | Events.ERR)) != 0) s.edge(FdState.READ);
-            if ((ev & (Events.OUT | Events.HUP | Events.ERR)) != 0) s.edge(FdState.WRITE);
-        }
+        stats.staleEvents += scheduler.readiness.dispatch(events, n);
         stats.events += n;
         return n;
+    }
+
+    /** The primary thread leaves the loop (scheduler closed): free the poller and the event buffer. */
+    void exit() {
+        try {
+            poller.close();
+        } catch (IOException | RuntimeException e) {
+            System.err.println("vtloop: carrier " + index + ": closing its poller: " + e);
+        }
+        events.close();
     }
 }

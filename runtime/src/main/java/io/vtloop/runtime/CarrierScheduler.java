@@ -1,16 +1,22 @@
 package io.vtloop.runtime;
 
+import io.vtloop.VtloopScheduler;
 import jdk.internal.access.JavaLangAccess;
 import jdk.internal.access.SharedSecrets;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 
 /**
  * vtloop's scheduler for virtual threads: {@code N} {@link Carrier}s, each with a run queue
- * and its own native poller, plus a shared queue for tasks submitted from other threads.
+ * and its own native poller, plus a shared queue for tasks submitted from other threads, the
+ * scheduler's {@link Readiness} and its {@link SparePool}.
  *
  * <p>{@link #execute} is the virtual thread scheduler entry point. The JDK calls it with
  * the virtual thread pinned, so a call made on a carrier (a virtual thread unparking
@@ -18,70 +24,83 @@ import java.util.function.BooleanSupplier;
  * carrier; a call from any other thread (timers, the main thread, platform threads) goes to
  * the shared queue and wakes a sleeping carrier.
  *
- * <p>{@link #park} is the socket-wait entry point (the JDK's {@code Poller.poll}): the fd is
- * registered once, edge-triggered, with the poller of the carrier where it first parks, and
- * its {@link FdState} remembers edges.
+ * <p>Internal: the public face is {@link VtloopScheduler}; the agent's hooks reach the other
+ * methods through {@link AgentAccess}.
  */
-public final class CarrierScheduler implements Executor {
+public final class CarrierScheduler implements VtloopScheduler {
     private static final JavaLangAccess JLA = SharedSecrets.getJavaLangAccess();
 
-    final Config config;
     final Carrier[] carriers;
-    final FdTable fds = new FdTable();
+    final Readiness readiness = new Readiness();
+    final SparePool spares = new SparePool(this);
     private final ConcurrentLinkedQueue<Runnable> injected = new ConcurrentLinkedQueue<>();
+    private volatile boolean closed;
 
     private CarrierScheduler(Config config) throws IOException {
-        this.config = config;
         this.carriers = new Carrier[config.carriers()];
         try {
             for (int i = 0; i < carriers.length; i++)
                 carriers[i] = new Carrier(this, i, config);
         } catch (IOException | RuntimeException e) {
-            for (Carrier c : carriers) if (c != null) try { c.poller.close(); } catch (IOException ignore) { }
+            for (Carrier c : carriers) if (c != null) c.exit();
             throw e;
         }
     }
 
-    /** Creates a scheduler with {@code config.carriers()} carriers and starts them. */
-    public static CarrierScheduler start(Config config) throws IOException {
-        CarrierScheduler s = new CarrierScheduler(config);
+    /**
+     * Creates a scheduler with {@code config.carriers()} carriers and starts them.
+     *
+     * @throws UncheckedIOException when a native poller cannot be created
+     */
+    public static CarrierScheduler start(Config config) {
+        CarrierScheduler s;
+        try {
+            s = new CarrierScheduler(config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         for (Carrier c : s.carriers) c.primary.start();
         return s;
     }
 
-    // -- spare threads for blocking compensation (see Carrier#lend) --
+    @Override
+    public int carriers() { return carriers.length; }
 
-    private final java.util.concurrent.ConcurrentLinkedDeque<CarrierThread> spares =
-            new java.util.concurrent.ConcurrentLinkedDeque<>();
-    private final java.util.concurrent.atomic.AtomicInteger sparesCreated = new java.util.concurrent.atomic.AtomicInteger();
+    boolean isClosed() { return closed; }
 
-    CarrierThread takeSpare() {
-        CarrierThread t = spares.pollFirst();
-        if (t == null) {
-            t = new CarrierThread(this, "vtloop-spare-" + sparesCreated.getAndIncrement(), null);
-            t.start();
+    @Override
+    public void close() {
+        if (AgentAccess.installed() == this)
+            throw new UnsupportedOperationException("the scheduler the agent installed serves the whole JVM and cannot be closed");
+        if (onCarrier())
+            throw new IllegalStateException("a vtloop scheduler cannot be closed from one of its own threads");
+        if (closed) {
+            awaitCarriers();
+            return;
         }
-        return t;
+        closed = true;
+        for (Carrier c : carriers) c.wakeup();
+        awaitCarriers();
+        try {
+            spares.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
-    void returnSpare(CarrierThread t) { spares.offerFirst(t); }
-
-    /**
-     * The current virtual thread is about to block its carrier's OS thread (the JDK's
-     * {@code Blocker.begin}): lends the carrier to a spare thread. Returns false, doing
-     * nothing, when the current thread is not a virtual thread on one of these carriers.
-     */
-    public boolean beginBlocking() {
-        if (!Thread.currentThread().isVirtual()) return false;
-        if (!(JLA.currentCarrierThread() instanceof CarrierThread t) || t.scheduler != this) return false;
-        Carrier c = t.carrier;
-        if (c == null) return false;
-        c.lend(t);
-        return true;
+    private void awaitCarriers() {
+        boolean interrupted = false;
+        for (Carrier c : carriers) {
+            while (c.primary.isAlive()) {
+                try {
+                    c.primary.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
     }
-
-    /** Number of carriers. */
-    public int carrierCount() { return carriers.length; }
 
     /** The vtloop carrier running the current thread (virtual or not), or null. */
     Carrier currentCarrier() {
@@ -89,10 +108,16 @@ public final class CarrierScheduler implements Executor {
     }
 
     /** True when the current thread is one of this scheduler's carrier or spare threads, or runs on one. */
-    public boolean onCarrier() {
+    boolean onCarrier() {
         return JLA.currentCarrierThread() instanceof CarrierThread t && t.scheduler == this;
     }
 
+    /**
+     * Queues a virtual thread's continuation: on the current carrier if the caller runs on
+     * one, else on the shared queue.
+     *
+     * @throws RejectedExecutionException from a thread outside this scheduler once it is closed
+     */
     @Override
     public void execute(Runnable task) {
         Carrier c = currentCarrier();
@@ -100,7 +125,8 @@ public final class CarrierScheduler implements Executor {
         else inject(task);
     }
 
-    void inject(Runnable task) {
+    private void inject(Runnable task) {
+        if (closed) throw new RejectedExecutionException("vtloop scheduler closed");
         injected.offer(task);
         for (Carrier c : carriers) if (c.wakeIfSleeping()) return;
     }
@@ -134,81 +160,65 @@ public final class CarrierScheduler implements Executor {
         return false;
     }
 
-    // -- fd readiness: the JDK Poller's replacement --
+    // -- what the agent's hooks reach through AgentAccess --
+
+    /**
+     * The current virtual thread is about to block its carrier's OS thread (the JDK's
+     * {@code Blocker.begin}): lends the carrier to a spare thread. Returns false, doing
+     * nothing, when the current thread is not a virtual thread on one of these carriers.
+     */
+    boolean beginBlocking() {
+        if (!Thread.currentThread().isVirtual()) return false;
+        if (!(JLA.currentCarrierThread() instanceof CarrierThread t) || t.scheduler != this) return false;
+        Carrier c = t.carrier;
+        if (c == null) return false;
+        c.compensation.lend(t);
+        return true;
+    }
 
     /**
      * Parks the current (virtual) thread until {@code fd} is ready for {@code dir}, the
-     * timeout, or a stopPoll; see {@link FdState#park}.
+     * timeout, or a stopPoll; a new fd is registered with the current carrier's poller (or
+     * carrier {@code fd mod N}'s when called off the carriers).
      */
-    public void park(int fd, int dir, long nanos, BooleanSupplier isOpen) throws IOException {
-        FdState s = fds.get(fd);
-        if (s == null) s = register(fd);
-        s.park(dir, nanos, isOpen);
-    }
-
-    /** The state of {@code fd}, registering it on the current carrier (or {@code fd mod N}) if new. */
-    FdState register(int fd) throws IOException {
+    void park(int fd, int dir, long nanos, BooleanSupplier isOpen) throws IOException {
         Carrier c = currentCarrier();
         if (c == null) c = carriers[Math.floorMod(fd, carriers.length)];
-        boolean[] created = new boolean[1];
-        FdState s = fds.getOrCreate(fd, c, created);
-        if (created[0]) {
-            try {
-                s.owner.poller.register(fd, s.token());
-            } catch (IOException | RuntimeException e) {
-                fds.forget(fd, s);
-                s.edge(FdState.READ);    // let a thread that raced onto s retry
-                s.edge(FdState.WRITE);
-                throw e;
-            }
-        }
-        return s;
-    }
-
-    /** The state of {@code fd} if it is registered, else null (no registration). */
-    public FdState stateOf(int fd) { return fds.get(fd); }
-
-    /** Wakes a thread parked on {@code fd} for {@code dir} (the JDK's stopPoll). */
-    public void stopPoll(int fd, int dir) {
-        FdState s = fds.get(fd);
-        if (s != null) s.edge(dir);
-    }
-
-    /** The JDK is closing {@code fd}: forget it so a reuse of the number registers afresh. */
-    public void forget(int fd) {
-        FdState s = fds.forget(fd);
-        if (s != null) {  // nobody should be parked (the JDK closes after blocked threads leave)
-            s.edge(FdState.READ);
-            s.edge(FdState.WRITE);
-        }
+        readiness.park(fd, dir, nanos, isOpen, c.poller);
     }
 
     /**
      * Arms a park timeout on the current carrier, or returns null when the caller is not on
      * one of this scheduler's carriers (the JDK then uses its own timer threads).
      */
-    public java.util.concurrent.Future<?> schedule(Runnable task, long delayNanos) {
+    Future<?> schedule(Runnable task, long delayNanos) {
         Carrier c = currentCarrier();
-        return c == null ? null : c.schedule(task, delayNanos);
+        return c == null ? null : c.timers.arm(task, delayNanos);
     }
 
     /** Counts a read/write syscall skipped because the fd was known not ready. */
-    public void countSkippedSyscall() {
+    void countSkippedSyscall() {
         Carrier c = currentCarrier();
         if (c != null) c.stats.skippedSyscalls++;
     }
 
-    /** Counters of all carriers, summed, by name (see {@link CarrierStats}). */
-    public java.util.Map<String, Long> counters() {
-        var m = new java.util.LinkedHashMap<String, Long>();
+    @Override
+    public Map<String, Long> counters() {
+        var m = new LinkedHashMap<String, Long>();
         for (Carrier c : carriers) c.stats.addTo(m);
+        m.put("spares", (long) spares.created());
         return m;
     }
 
     /** One line: the carrier count and every counter. */
-    public String summary() {
+    String summary() {
         StringBuilder sb = new StringBuilder("vtloop: carriers=").append(carriers.length);
         counters().forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
         return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "vtloop scheduler[carriers=" + carriers.length + (closed ? ", closed" : "") + "]";
     }
 }

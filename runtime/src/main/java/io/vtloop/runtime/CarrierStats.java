@@ -19,6 +19,7 @@ final class CarrierStats {
     long timersFired;      // park timeouts fired from this carrier
     long timersCancelled;  // park timeouts cancelled before firing
     long compensations;    // times this carrier was lent to a spare thread (blocking calls)
+    long loopFailures;     // exceptions out of the carrier loop itself (a vtloop bug or a poller error)
 
     void addTo(Map<String, Long> m) {
         m.merge("tasks", tasks, Long::sum);
@@ -32,5 +33,6 @@ final class CarrierStats {
         m.merge("timersFired", timersFired, Long::sum);
         m.merge("timersCancelled", timersCancelled, Long::sum);
         m.merge("compensations", compensations, Long::sum);
+        m.merge("loopFailures", loopFailures, Long::sum);
     }
 }

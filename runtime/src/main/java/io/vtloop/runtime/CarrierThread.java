@@ -5,7 +5,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A platform thread that serves a {@link Carrier}: the carrier's own thread
  * ({@code vtloop-carrier-N}, for its whole life) or a spare ({@code vtloop-spare-K}, for as
- * long as the carrier's own thread is blocked outside the poller).
+ * long as the carrier's own thread is blocked outside the poller; see {@link Compensation}).
  * {@link CarrierScheduler#currentCarrier()} is {@code carrier} of the thread it runs on.
  */
 final class CarrierThread extends Thread {
@@ -30,16 +30,16 @@ final class CarrierThread extends Thread {
     @Override
     public void run() {
         if (own != null) {
-            for (;;) {
-                if (carrier == null) own.reclaim(this);  // lent while this thread was blocked
-                own.step();
-            }
+            do {
+                if (carrier == null) own.compensation.reclaim(this);   // lent while this thread was blocked
+            } while (own.step());
+            own.exit();
+            return;
         }
-        for (;;) {                                       // a spare
-            Carrier c;
-            while ((c = carrier) == null) LockSupport.park(this);
-            while (c.keepServing(this)) c.step();
-            scheduler.returnSpare(this);
+        Carrier c;
+        while ((c = scheduler.spares.awaitCarrier(this)) != null) {   // a spare
+            while (c.compensation.keepServing(this)) c.step();
+            scheduler.spares.giveBack(this);
         }
     }
 }

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A timed task (a virtual thread's park timeout) held in one carrier's {@link TimerHeap}
+ * A timed task (a virtual thread's park timeout) held in one carrier's {@link Timers}
  * and fired from that carrier's loop. Cancelling races firing; exactly one wins, by CAS:
  *
  * <pre>
@@ -22,7 +22,8 @@ import java.util.concurrent.TimeoutException;
  *  CANCELLED
  * </pre>
  * Only the owner carrier touches the heap ({@link #heapIndex}); other threads only CAS
- * {@code state} and enqueue.
+ * {@code state} and enqueue. {@code owner} is the timer's {@link Timers}, the structure it
+ * sits in, so that a cancel can reach it; it does not reach the rest of the carrier.
  */
 public final class CarrierTimer implements Future<Void>, Delayed {
     static final int PENDING = 0, FIRED = 1, CANCELLED = 2;
@@ -37,11 +38,11 @@ public final class CarrierTimer implements Future<Void>, Delayed {
 
     final long deadline;          // System.nanoTime() based
     final Runnable task;
-    final Carrier owner;
+    final Timers owner;
     int heapIndex = -1;           // owner only
     private volatile int state;
 
-    CarrierTimer(long deadline, Runnable task, Carrier owner) {
+    CarrierTimer(long deadline, Runnable task, Timers owner) {
         this.deadline = deadline;
         this.task = task;
         this.owner = owner;
@@ -55,7 +56,7 @@ public final class CarrierTimer implements Future<Void>, Delayed {
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         if (!STATE.compareAndSet(this, PENDING, CANCELLED)) return false;
-        owner.timerCancelled(this);
+        owner.cancelled(this);
         return true;
     }
 

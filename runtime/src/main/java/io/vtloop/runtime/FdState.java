@@ -3,12 +3,13 @@ package io.vtloop.runtime;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * Readiness of one registered file descriptor, for each direction (read, write).
  *
- * <p>The fd is registered once, edge-triggered, with one carrier's poller; that carrier
- * calls {@link #edge} for each event. A thread that got EAGAIN calls {@link #park}. The
+ * <p>The fd is registered once, edge-triggered, with one carrier's poller; whoever polls that
+ * poller calls {@link #edge} for each event. A thread that got EAGAIN calls {@link #park}. The
  * state remembers an edge that arrived between the failed I/O and the park, so the park
  * returns at once instead of missing it. Each direction's state is one int: a mode in the
  * low two bits and an edge sequence number above them, changed only by CAS.
@@ -31,36 +32,66 @@ import java.util.concurrent.locks.LockSupport;
  *  PARKED      park returns (timeout, interrupt,
  *              closed, spurious)              UNKNOWN   by the waiter, if still PARKED; seq+1
  *  UNKNOWN/    I/O not ready, seq unchanged
- *  READY/      since it started, and no       DRAINED   (see {@link #beginIo}, {@link #endIoNotReady})
- *  DRAINED     hangup reported
+ *  READY/      since it started, skipping     DRAINED   (see {@link #beginIo}, {@link #endIoNotReady})
+ *  DRAINED     allowed
  * </pre>
- * A short read is taken as "not ready" only before the peer hung up: EOF can wait behind
- * the last bytes, so once RDHUP/HUP/ERR was reported ({@link #hangup}) nothing is skipped.
  * At most one thread parks per direction at a time (the JDK's channel locks guarantee it,
  * as its own Poller assumes). Only that thread writes its {@code waiter} slot: before the CAS
  * that publishes PARKED, and (cleared) after its own CAS out of PARKED, won or lost. The
  * edge reads the slot while it sees PARKED and then CASes the same state, so a successful
  * CAS unparks exactly the thread that parked.
+ *
+ * <h2>When skipping a read or write is safe</h2>
+ * A skipped call returns {@code IOStatus.UNAVAILABLE} as if the kernel had said EAGAIN. That
+ * changes nothing the program sees only if the kernel would have said EAGAIN, or if the caller
+ * parks right after and the data that made the call possible also produces an edge that ends
+ * the park. So the agent skips only when all of these hold:
+ * <ol>
+ * <li>the caller is a virtual thread in blocking-mode I/O ({@code NioSocketImpl}, a blocking
+ *     {@code SocketChannel} or {@code Pipe} channel), which parks on UNAVAILABLE; platform
+ *     threads are never tracked, and a channel ever configured non-blocking disables skipping
+ *     for its registration ({@link #disableSkipping}): a selector loop on it would otherwise
+ *     read 0 for as long as no edge is dispatched;</li>
+ * <li>the last attempt in that direction ended not ready (EAGAIN, or a short transfer) and no
+ *     edge or stopPoll has come since (the sequence number did not move);</li>
+ * <li>none of the kernel's reasons for a short transfer that does not mean "drained" applies;
+ *     each disables skipping for the registration, once seen:
+ *     <ul>
+ *     <li>RDHUP/HUP/ERR (EOF or an error can wait behind the last bytes);</li>
+ *     <li>urgent data (EPOLLPRI): with SO_OOBINLINE off a read stops short at the urgent mark
+ *         while bytes wait behind it. The poller registers EPOLLPRI; the PRI event comes with
+ *         the same edge as the data, so either it is dispatched before the short read ends
+ *         (skipping is off) or after it (the edge moves the state out of DRAINED);</li>
+ *     <li>SO_RCVLOWAT above 1: the kernel reports readable only above the low mark while a
+ *         read returns less, so no edge may follow a short read; checked once at registration
+ *         (SO_SNDLOWAT cannot be changed on Linux).</li>
+ *     </ul></li>
+ * </ol>
+ * Not covered, so never skipped and never recorded: scattering/gathering I/O
+ * ({@code readv}/{@code writev}), {@code transferTo}/{@code sendfile} and datagram sockets (a
+ * short datagram is not a drained queue): those do not go through the patched
+ * {@code SocketDispatcher.read/write}. UNIX-domain stream sockets and pipes behave as TCP
+ * here: a short read leaves the queue empty and new data is a new edge.
  */
 public final class FdState {
     public static final int READ = 0, WRITE = 1;
 
     static final int UNKNOWN = 0, READY = 1, PARKED = 2, DRAINED = 3;
     static final int MODE_MASK = 3, SEQ_ONE = 4;
+    /** {@link #beginIo} result: skip the call, the fd is known not ready. */
+    static final int SKIP = -1;
 
     private static final VarHandle STATES = MethodHandles.arrayElementVarHandle(int[].class);
 
     final int fd;
     final int generation;
-    final Carrier owner;               // carrier whose poller reports this fd
     private final int[] states = new int[2];
-    private volatile boolean hangup;   // RDHUP/HUP/ERR seen: I/O ends at once (EOF, error), never skip it
+    private volatile boolean noSkip;   // a reason of rule 1 or 3 was seen: never skip, never record DRAINED
     private final Thread[] waiters = new Thread[2];
 
-    FdState(int fd, int generation, Carrier owner) {
+    FdState(int fd, int generation) {
         this.fd = fd;
         this.generation = generation;
-        this.owner = owner;
     }
 
     /** The poller token for this registration: generation in the high word, fd in the low. */
@@ -76,7 +107,7 @@ public final class FdState {
      * An edge (or a stopPoll) for direction {@code dir}: marks it ready, or wakes the thread
      * parked on it. Returns true when a thread was unparked.
      */
-    public boolean edge(int dir) {
+    boolean edge(int dir) {
         for (;;) {
             int s = state(dir);
             int next = (s & ~MODE_MASK) + SEQ_ONE;
@@ -100,7 +131,7 @@ public final class FdState {
      *
      * @param nanos the waiting time, or 0 to wait without a timeout
      */
-    public void park(int dir, long nanos, java.util.function.BooleanSupplier isOpen) {
+    void park(int dir, long nanos, BooleanSupplier isOpen) {
         Thread me = Thread.currentThread();
         int s;
         for (;;) {
@@ -132,36 +163,41 @@ public final class FdState {
     }
 
     /**
-     * The poller reported RDHUP, HUP or ERR (before the edge it also delivers). From then on
-     * reads return EOF and writes fail without blocking, and a short read no longer means
-     * "drained" (EOF can follow the last bytes), so I/O is never skipped.
+     * From now on I/O on this registration is never skipped (rule 1 or 3 of the class
+     * comment: hangup, urgent data, a low mark, non-blocking use). Sticky; called before the
+     * edge that reports the reason, if any.
      */
-    public void hangup() {
-        hangup = true;
+    void disableSkipping() {
+        noSkip = true;
     }
 
+    /** True once {@link #disableSkipping} was called. */
+    boolean skippingDisabled() { return noSkip; }
+
     /**
-     * Called before a non-blocking I/O attempt. Returns -1 when the attempt can be skipped
-     * (DRAINED: it would fail with EAGAIN), else a snapshot to pass to {@link #endIoNotReady}.
+     * Called before an I/O attempt by a virtual thread in blocking mode. Returns {@link #SKIP}
+     * when the attempt can be skipped (DRAINED, skipping allowed: it would fail with EAGAIN),
+     * else a snapshot to pass to {@link #endIoNotReady}.
      */
-    public int beginIo(int dir) {
+    int beginIo(int dir) {
         int s = state(dir);
-        return mode(s) == DRAINED && !hangup ? -1 : s;
+        return mode(s) == DRAINED && !noSkip ? SKIP : s;
     }
 
     /**
-     * Called after an I/O attempt that left the fd not ready (EAGAIN, or a short read of a
-     * stream): records DRAINED unless an edge arrived since {@code snapshot} was taken.
+     * Called after an I/O attempt that left the fd not ready (EAGAIN, or a short transfer of a
+     * stream): records DRAINED unless an edge arrived since {@code snapshot} was taken or
+     * skipping is disabled.
      */
-    public void endIoNotReady(int dir, int snapshot) {
+    void endIoNotReady(int dir, int snapshot) {
         int m = mode(snapshot);
-        if (m != PARKED && m != DRAINED && !hangup)
+        if (m != PARKED && m != DRAINED && !noSkip)
             STATES.compareAndSet(states, dir, snapshot, (snapshot & ~MODE_MASK) | DRAINED);
     }
 
     @Override
     public String toString() {
         return "FdState[fd=" + fd + ", gen=" + generation + ", read=" + mode(state(READ))
-                + ", write=" + mode(state(WRITE)) + "]";
+                + ", write=" + mode(state(WRITE)) + (noSkip ? ", no skip" : "") + "]";
     }
 }

@@ -4,8 +4,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * Maps fd numbers to their {@link FdState}: a two-level table (chunks of 1024 slots,
- * created on demand) so a lookup is two array loads and no lock.
+ * Maps fd numbers to their {@link FdState}: a two-level table (chunks of 1024 slots, created
+ * on demand, under a top-level array that grows by doubling) so a lookup is two array loads
+ * and no lock, for any fd number the kernel can hand out ({@code 0 .. 2^31-1}). A lookup never
+ * allocates and never throws.
  *
  * <p>A slot holds the state of the current registration of that fd number. When the JDK
  * closes the fd, {@link #forget} empties the slot, so a new socket that reuses the number
@@ -22,29 +24,48 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *  state g   the JDK closes the fd                   empty     getAndSet, before close(2)
  *  any       event with token (g, fd)                (same)    dispatched only if slot holds g
  * </pre>
+ * Chunks are created, and the top-level array replaced by a larger copy, only under this
+ * table's lock; a slot is shared by every copy, so CASes on slots need no lock. A reader holding
+ * an older top-level array can only miss a chunk created after it read the array, that is a
+ * registration that does not happen-before its lookup.
  */
 final class FdTable {
-    private static final int CHUNK_BITS = 10, CHUNK = 1 << CHUNK_BITS, MAX_CHUNKS = 2048;  // fds < 2^21
+    private static final int CHUNK_BITS = 10, CHUNK = 1 << CHUNK_BITS;
 
-    private final AtomicReferenceArray<AtomicReferenceArray<FdState>> chunks =
-            new AtomicReferenceArray<>(MAX_CHUNKS);
+    private volatile AtomicReferenceArray<AtomicReferenceArray<FdState>> chunks = new AtomicReferenceArray<>(64);
     private final AtomicInteger generations = new AtomicInteger();
 
-    private AtomicReferenceArray<FdState> chunk(int fd, boolean create) {
+    /** The existing chunk for {@code fd}, or null. */
+    private AtomicReferenceArray<FdState> chunk(int fd) {
+        if (fd < 0) return null;
+        var top = chunks;
         int c = fd >>> CHUNK_BITS;
-        if (c >= MAX_CHUNKS) throw new IllegalArgumentException("fd " + fd + " is beyond vtloop's fd table (2^21)");
-        AtomicReferenceArray<FdState> chunk = chunks.get(c);
-        if (chunk == null && create) {
-            chunks.compareAndSet(c, null, new AtomicReferenceArray<>(CHUNK));
-            chunk = chunks.get(c);
+        return c < top.length() ? top.get(c) : null;
+    }
+
+    /** The chunk for {@code fd}, created (and the top level grown) if needed. */
+    private AtomicReferenceArray<FdState> chunkOrCreate(int fd) {
+        AtomicReferenceArray<FdState> chunk = chunk(fd);
+        return chunk != null ? chunk : createChunk(fd >>> CHUNK_BITS);
+    }
+
+    private synchronized AtomicReferenceArray<FdState> createChunk(int c) {
+        var top = chunks;
+        if (c >= top.length()) {
+            int n = top.length();
+            while (n <= c) n <<= 1;                     // c < 2^21, so n <= 2^21
+            var grown = new AtomicReferenceArray<AtomicReferenceArray<FdState>>(n);
+            for (int i = 0; i < top.length(); i++) grown.set(i, top.get(i));
+            chunks = top = grown;
         }
+        AtomicReferenceArray<FdState> chunk = top.get(c);
+        if (chunk == null) top.set(c, chunk = new AtomicReferenceArray<>(CHUNK));
         return chunk;
     }
 
     /** The current state of {@code fd}, or null. */
     FdState get(int fd) {
-        if (fd < 0) return null;
-        AtomicReferenceArray<FdState> chunk = chunk(fd, false);
+        AtomicReferenceArray<FdState> chunk = chunk(fd);
         return chunk == null ? null : chunk.get(fd & (CHUNK - 1));
     }
 
@@ -54,31 +75,32 @@ final class FdTable {
         return (s != null && s.generation == (int) (token >>> 32)) ? s : null;
     }
 
+    /** A generation for a new registration. */
+    int nextGeneration() { return generations.incrementAndGet(); }
+
     /**
-     * Returns the state of {@code fd}, creating it (owned by {@code owner}) if absent.
-     * {@code created[0]} tells the caller whether it created the state and so must register it.
+     * Puts {@code fresh} into its fd's slot unless a state is there; returns the state in the
+     * slot afterwards: {@code fresh} itself when this call installed it (the caller registers it).
      */
-    FdState getOrCreate(int fd, Carrier owner, boolean[] created) {
-        AtomicReferenceArray<FdState> chunk = chunk(fd, true);
-        int i = fd & (CHUNK - 1);
-        FdState s = chunk.get(i);
-        if (s != null) { created[0] = false; return s; }
-        FdState fresh = new FdState(fd, generations.incrementAndGet(), owner);
-        if (chunk.compareAndSet(i, null, fresh)) { created[0] = true; return fresh; }
-        created[0] = false;
-        return chunk.get(i);
+    FdState putIfAbsent(FdState fresh) {
+        AtomicReferenceArray<FdState> chunk = chunkOrCreate(fresh.fd);
+        int i = fresh.fd & (CHUNK - 1);
+        for (;;) {
+            FdState s = chunk.get(i);
+            if (s != null) return s;
+            if (chunk.compareAndSet(i, null, fresh)) return fresh;
+        }
     }
 
-    /** Forgets {@code fd} (closed, or its registration failed); returns the state it had. */
+    /** Forgets {@code fd} (closed); returns the state it had, or null. */
     FdState forget(int fd) {
-        if (fd < 0) return null;
-        AtomicReferenceArray<FdState> chunk = chunk(fd, false);
+        AtomicReferenceArray<FdState> chunk = chunk(fd);
         return chunk == null ? null : chunk.getAndSet(fd & (CHUNK - 1), null);
     }
 
-    /** Forgets {@code fd} only if its current state is {@code s}. */
+    /** Forgets {@code fd} only if its current state is {@code s} (its registration failed). */
     boolean forget(int fd, FdState s) {
-        AtomicReferenceArray<FdState> chunk = chunk(fd, false);
+        AtomicReferenceArray<FdState> chunk = chunk(fd);
         return chunk != null && chunk.compareAndSet(fd & (CHUNK - 1), s, null);
     }
 }

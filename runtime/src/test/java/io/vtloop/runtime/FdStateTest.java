@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.*;
 // Package-private access: with the agent these classes live in the boot loader, another runtime package.
 @DisabledIfSystemProperty(named = "vtloop.test.agent", matches = "true")
 class FdStateTest {
-    static FdState fresh() { return new FdState(5, 1, null); }
+    static FdState fresh() { return new FdState(5, 1); }
 
     @Test
     void edgeBeforeParkMakesParkReturnAtOnce() {
@@ -72,7 +72,7 @@ class FdStateTest {
     @Test
     void nothingIsSkippedAfterHangup() {
         FdState s = fresh();
-        s.hangup();                              // FIN behind the last bytes: a short read is not "drained"
+        s.disableSkipping();                              // FIN behind the last bytes: a short read is not "drained"
         s.endIoNotReady(FdState.READ, s.beginIo(FdState.READ));
         assertNotEquals(-1, s.beginIo(FdState.READ));
     }

@@ -36,14 +36,14 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Outcome(expect = FORBIDDEN, desc = "neither won, the task ran wrongly, or the cancel was not handed to the owner")
 @State
 public class CarrierTimerCancelFireTest {
-    private static final Carrier OWNER;
+    private static final Timers OWNER;
     private static final ConcurrentLinkedQueue<?> REMOTE_CANCELS;
     static {
         try {
             Constructor<CarrierScheduler> c = CarrierScheduler.class.getDeclaredConstructor(Config.class);
             c.setAccessible(true);
-            OWNER = c.newInstance(Config.withCarriers(1)).carriers[0];   // threads not started
-            Field f = Carrier.class.getDeclaredField("remoteCancels");
+            OWNER = c.newInstance(Config.withCarriers(1)).carriers[0].timers;   // threads not started
+            Field f = Timers.class.getDeclaredField("remoteCancels");
             f.setAccessible(true);
             REMOTE_CANCELS = (ConcurrentLinkedQueue<?>) f.get(OWNER);
         } catch (ReflectiveOperationException e) {

@@ -29,7 +29,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Outcome(expect = FORBIDDEN, desc = "impossible state")
 @State
 public class FdStateDrainedIoEdgeTest {
-    final FdState s = new FdState(7, 1, null);
+    final FdState s = new FdState(7, 1);
     volatile boolean readable;
 
     public FdStateDrainedIoEdgeTest() {

@@ -40,7 +40,7 @@ public class FdStateForgetParkTest {
     final FdState registered;
 
     public FdStateForgetParkTest() {
-        registered = table.getOrCreate(FD, null, new boolean[1]);
+        registered = table.putIfAbsent(new FdState(FD, table.nextGeneration()));
     }
 
     @Actor

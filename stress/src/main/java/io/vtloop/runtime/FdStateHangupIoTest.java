@@ -13,7 +13,7 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * Attacks {@link FdState#hangup} plus the edge the poller delivers with it against a read
+ * Attacks {@link FdState#disableSkipping} (a hangup) plus the edge the poller delivers with it against a read
  * attempt on a DRAINED fd ({@link FdState#beginIo} / {@link FdState#endIoNotReady}; the
  * "no hangup reported" condition of the DRAINED row of the {@link FdState} state table).
  * The peer's FIN is modelled like data in {@link FdStateIoEdgeTest}: EOF becomes readable,
@@ -29,7 +29,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Outcome(expect = FORBIDDEN, desc = "the hangup's edge was lost")
 @State
 public class FdStateHangupIoTest {
-    final FdState s = new FdState(7, 1, null);
+    final FdState s = new FdState(7, 1);
     volatile boolean eof;
 
     public FdStateHangupIoTest() {
@@ -45,7 +45,7 @@ public class FdStateHangupIoTest {
     @Actor
     public void carrier() {
         eof = true;
-        s.hangup();
+        s.disableSkipping();   // Readiness.dispatch: before the edge
         s.edge(READ);
     }
 

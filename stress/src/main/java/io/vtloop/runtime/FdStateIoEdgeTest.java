@@ -29,7 +29,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Outcome(expect = FORBIDDEN, desc = "impossible state or I/O skipped on UNKNOWN")
 @State
 public class FdStateIoEdgeTest {
-    final FdState s = new FdState(7, 1, null);
+    final FdState s = new FdState(7, 1);
     volatile boolean readable;   // the socket's receive queue
 
     /** A read attempt: beginIo, the non-blocking read, endIoNotReady on EAGAIN. */

@@ -32,7 +32,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Outcome(expect = FORBIDDEN, desc = "edge lost or delivered twice")
 @State
 public class FdStateParkEdgeTest {
-    final FdState s = new FdState(7, 1, null);
+    final FdState s = new FdState(7, 1);
 
     /** A virtual thread whose read got EAGAIN: the JDK's Poller.poll, i.e. FdState.park. */
     @Actor

@@ -37,7 +37,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Outcome(expect = FORBIDDEN, desc = "edge lost or delivered twice")
 @State
 public class FdStateReparkEdgeTest {
-    final FdState s = new FdState(7, 1, null);
+    final FdState s = new FdState(7, 1);
     boolean published;   // parker only
 
     /** Park, return without a wake-up (timeout/spurious), retry the I/O (EAGAIN), park again. */

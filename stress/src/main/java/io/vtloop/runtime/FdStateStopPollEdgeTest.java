@@ -47,7 +47,7 @@ public class FdStateStopPollEdgeTest {
         }
     }
 
-    final FdState s = new FdState(7, 1, null);
+    final FdState s = new FdState(7, 1);
 
     /** As FdState.park leaves it: waiter slot written, then PARKED published. */
     public FdStateStopPollEdgeTest() {

@@ -30,7 +30,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Outcome(expect = FORBIDDEN, desc = "edge lost, delivered twice, or PARKED left behind")
 @State
 public class FdStateWithdrawEdgeTest {
-    final FdState s = new FdState(7, 1, null);
+    final FdState s = new FdState(7, 1);
     boolean published;   // written and read by the parker only
 
     @Actor

@@ -13,7 +13,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
  * Attacks {@link FdTable#forget(int)} followed by a re-registration of the same fd number
- * ({@link FdTable#getOrCreate}: the JDK closed the socket and a new one reused the number)
+ * ({@link FdTable#putIfAbsent}: the JDK closed the socket and a new one reused the number)
  * against {@link FdTable#lookup} of the old registration's token (a carrier dispatching an
  * event polled before the close). Generations, per the {@link FdTable} javadoc: an old
  * token resolves to the old state or to nothing, never to the new registration.
@@ -30,7 +30,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 public class FdTableForgetLookupTest {
     static final int FD = 1500;   // in the second chunk
     final FdTable table = new FdTable();
-    final FdState old = table.getOrCreate(FD, null, new boolean[1]);
+    final FdState old = table.putIfAbsent(new FdState(FD, table.nextGeneration()));
     final long oldToken = old.token();
     FdState fresh;   // written by closer, read by the arbiter
 
@@ -38,7 +38,7 @@ public class FdTableForgetLookupTest {
     @Actor
     public void closer() {
         table.forget(FD);
-        fresh = table.getOrCreate(FD, null, new boolean[1]);
+        fresh = table.putIfAbsent(new FdState(FD, table.nextGeneration()));
     }
 
     /** The carrier resolving a polled event's token. */

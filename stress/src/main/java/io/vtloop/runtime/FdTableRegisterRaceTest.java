@@ -12,7 +12,7 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * Attacks {@link FdTable#getOrCreate} from two threads parking on the same new fd at once
+ * Attacks {@link FdTable#putIfAbsent} from two threads parking on the same new fd at once
  * (read and write side, as in {@code CarrierScheduler.register}), in a chunk that does not
  * exist yet: exactly one creates the state (and so registers it with its poller), both get
  * the same state, and the table holds it. See the {@link FdTable} javadoc.
@@ -32,16 +32,16 @@ public class FdTableRegisterRaceTest {
 
     @Actor
     public void reader(ZZZ_Result r) {
-        boolean[] created = new boolean[1];
-        a = table.getOrCreate(FD, null, created);
-        r.r1 = created[0];
+        FdState fresh = new FdState(FD, table.nextGeneration());
+        a = table.putIfAbsent(fresh);
+        r.r1 = a == fresh;
     }
 
     @Actor
     public void writer(ZZZ_Result r) {
-        boolean[] created = new boolean[1];
-        b = table.getOrCreate(FD, null, created);
-        r.r2 = created[0];
+        FdState fresh = new FdState(FD, table.nextGeneration());
+        b = table.putIfAbsent(fresh);
+        r.r2 = b == fresh;
     }
 
     @Arbiter

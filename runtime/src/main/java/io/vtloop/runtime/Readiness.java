@@ -1,0 +1,98 @@
+package io.vtloop.runtime;
+
+import io.vtloop.binding.EpollPoller;
+import io.vtloop.binding.EventBuffer;
+import io.vtloop.binding.Events;
+
+import java.io.IOException;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntPredicate;
+
+/**
+ * Per-fd readiness for one scheduler, the JDK {@code Poller}'s replacement: the {@link FdTable},
+ * the registration of an fd with a carrier's poller, parks, stopPoll, forgetting closed fds,
+ * and the dispatch of polled events to {@link FdState}s.
+ *
+ * <p>An fd is registered once, edge-triggered ({@code IN|OUT|RDHUP|PRI}), with the poller of
+ * the carrier where a thread first parks on it; token = generation &lt;&lt; 32 | fd. Every later
+ * park costs no system call. Events are dispatched by whichever thread polls that poller.
+ */
+final class Readiness {
+    /** Events that end a read wait; those that end a write wait; those that disable skipping. */
+    static final int READ_EVENTS = Events.IN | Events.PRI | Events.RDHUP | Events.HUP | Events.ERR,
+            WRITE_EVENTS = Events.OUT | Events.HUP | Events.ERR,
+            NO_SKIP_EVENTS = Events.PRI | Events.RDHUP | Events.HUP | Events.ERR;
+
+    private final FdTable fds = new FdTable();
+    private volatile IntPredicate skippable = fd -> true;
+
+    /**
+     * Sets the check made once per registration: false disables skipping for that fd (for
+     * example SO_RCVLOWAT above 1; see {@link FdState}). The agent sets it; default: true.
+     */
+    void skipPolicy(IntPredicate p) { skippable = p; }
+
+    /** The state of {@code fd} if it is registered, else null (no registration, no allocation). */
+    FdState state(int fd) { return fds.get(fd); }
+
+    /**
+     * Parks the current thread until {@code fd} is ready for {@code dir}, the timeout, or a
+     * stopPoll, registering the fd with {@code poller} first if it is new.
+     */
+    void park(int fd, int dir, long nanos, BooleanSupplier isOpen, EpollPoller poller) throws IOException {
+        FdState s = fds.get(fd);
+        if (s == null) s = register(fd, poller);
+        s.park(dir, nanos, isOpen);
+    }
+
+    private FdState register(int fd, EpollPoller poller) throws IOException {
+        FdState fresh = new FdState(fd, fds.nextGeneration());
+        FdState s = fds.putIfAbsent(fresh);
+        if (s != fresh) return s;                      // another thread registers it
+        if (!skippable.test(fd)) s.disableSkipping();
+        try {
+            poller.register(fd, s.token());
+        } catch (IOException | RuntimeException e) {
+            fds.forget(fd, s);
+            s.edge(FdState.READ);    // let a thread that raced onto s retry
+            s.edge(FdState.WRITE);
+            throw e;
+        }
+        return s;
+    }
+
+    /** Wakes a thread parked on {@code fd} for {@code dir} (the JDK's stopPoll). */
+    void stopPoll(int fd, int dir) {
+        FdState s = fds.get(fd);
+        if (s != null) s.edge(dir);
+    }
+
+    /** A channel on {@code fd} was configured non-blocking: never skip its I/O (see {@link FdState}). */
+    void nonBlocking(int fd) {
+        FdState s = fds.get(fd);
+        if (s != null) s.disableSkipping();
+    }
+
+    /** The JDK is closing {@code fd}: forget it so a reuse of the number registers afresh. */
+    void forget(int fd) {
+        FdState s = fds.forget(fd);
+        if (s != null) {  // nobody should be parked (the JDK closes after blocked threads leave)
+            s.edge(FdState.READ);
+            s.edge(FdState.WRITE);
+        }
+    }
+
+    /** Dispatches the first {@code n} events of {@code events}; returns how many were stale. */
+    int dispatch(EventBuffer events, int n) {
+        int stale = 0;
+        for (int i = 0; i < n; i++) {
+            FdState s = fds.lookup(events.token(i));
+            if (s == null) { stale++; continue; }
+            int ev = events.events(i);
+            if ((ev & NO_SKIP_EVENTS) != 0) s.disableSkipping();   // before the edge: see FdState
+            if ((ev & READ_EVENTS) != 0) s.edge(FdState.READ);
+            if ((ev & WRITE_EVENTS) != 0) s.edge(FdState.WRITE);
+        }
+        return stale;
+    }
+}
