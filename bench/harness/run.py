@@ -15,7 +15,7 @@ is marked client-bound). Output: results.json, results.md, summary.md (vtloop ag
 default and the limit), readme.md (the README's performance table), chart.png under --out.
 
     bench/harness/run.py --quick                 # <= 2 min: jdk-vthreads, vtloop, c-epoll
-    bench/harness/run.py --full                  # everything, -> bench/results/<date>-full (~45 min)
+    bench/harness/run.py --full                  # everything, -> bench/results/<date>-full (~50 min)
     bench/harness/run.py --selftest              # only the correctness checks (~2 min)
     bench/harness/run.py --contestants c-epoll,libuv --workloads echo-1k-c100,http --reps 3
 
