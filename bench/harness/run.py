@@ -575,16 +575,22 @@ def describe(meta):
     head = ["Reps: %d interleaved, %gs measured after %gs warm-up; server on core 0 (the -w2 workloads: "
             "cores 0,1 and 2 workers), client on core 1; medians, spread min-max over reps." % (
                 meta["reps"], meta["duration_s"], meta["warmup_s"]),
-            "Read size: every echo server reads %s bytes at a time (`--buffer %d`: the samples' `--buffer`, "
-            "the C and uvloop peers' read buffer, Netty's fixed receive allocator); the HTTP servers keep their own "
-            "request buffers." % (fmt(meta.get("buffer", DEFAULT_BUFFER)), meta.get("buffer", DEFAULT_BUFFER)),
+            ("Read size: every echo server reads %s bytes at a time (`--buffer %d`: the samples' `--buffer`, "
+             "the C and uvloop peers' read buffer, Netty's fixed receive allocator); the HTTP servers keep their own "
+             "request buffers." % (fmt(meta["buffer"]), meta["buffer"])) if "buffer" in meta else
+            "Read size: not equal (a run from before --buffer: the Java echo sample read 16 KiB at a time, the C "
+            "peers 64 KiB, Netty adapted its buffers).",
             "CPU ratios: server CPU us per request over %s's (the JDK default) and over %s's (the practical "
             "limit: 1.00 = as cheap as the hand-written C epoll server)." % (REFERENCE, LIMIT)]
     if meta.get("commit"):
         head.append("Commit: %s." % meta["commit"])
     if meta.get("skipped"):
         head.append("Skipped: " + "; ".join("%s (%s)" % kv for kv in meta["skipped"].items()) + ".")
-    for base, info in sorted(meta.get("rate_bases", {}).items()):
+    bases = meta.get("rate_bases")
+    if bases is None and meta.get("rate_reference"):  # results.json from before rate_bases
+        bases = {"echo-1k-c100": {"reference": meta["rate_reference"], "pcts": meta.get("rate_pcts", []),
+                                  "rps": meta.get("rate_reference_rps")}}
+    for base, info in sorted((bases or {}).items()):
         head.append("Open-loop rates: %s of %s's median req/s on %s (%s req/s)." % (
             ", ".join("%d%%" % p for p in info["pcts"]), info["reference"], base, fmt(info.get("rps"))))
     if any(w.startswith("neighbour-") for w in meta.get("workloads", [])):
@@ -663,9 +669,10 @@ def readme_table(rows, meta, out):
         if not v or not j:
             continue
         bound = " (client-bound)" if v["client_bound_runs"] * 2 > v["reps"] else ""
-        lines.append("| %s | %s× %s| %s× | %s× | %s× | %s× |" % (
-            label, fmt(v.get("ratio"), 2), bound, fmt(v.get("cpu_ratio"), 2), fmt(v.get("cpu_ratio_limit"), 2),
-            fmt(ratio(v["p99_us"], j["p99_us"]), 2), fmt(ratio(v["p999_us"], j["p999_us"]), 2)))
+        times = lambda x: "-" if x is None else fmt(x, 2) + "×"
+        lines.append("| %s | %s%s | %s | %s | %s | %s |" % (
+            label, times(v.get("ratio")), bound, times(v.get("cpu_ratio")), times(v.get("cpu_ratio_limit")),
+            times(ratio(v["p99_us"], j["p99_us"])), times(ratio(v["p999_us"], j["p999_us"]))))
     return "\n".join(lines) + "\n"
 
 
