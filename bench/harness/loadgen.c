@@ -16,6 +16,10 @@
  * "MEASURE_END" lines to stderr at the window's edges (the harness samples server CPU there),
  * and prints one JSON object on stdout: counts, rate, latency percentiles from a
  * log-bucketed histogram (~1.6% precision), errors, and this process's own CPU time.
+ *
+ * --verify 1 checks every byte that comes back: echo responses against the bytes sent (a
+ * pseudo-random payload, so a shifted or reordered echo cannot pass), HTTP bodies against
+ * --body (default "Hello, World!"); each mismatching read counts under errors.mismatch.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -89,6 +93,8 @@ static int port = -1, nconns = 10;
 static long size = 1024;
 static double duration = 5, warmup = 1, rate = 0;
 static const char *path = "/plaintext";
+static const char *expect_body = "Hello, World!";
+static int verify;
 
 static char *req;       /* one request's bytes */
 static long reqlen;
@@ -97,7 +103,7 @@ static struct sockaddr_in addr;
 static int ep;
 
 static uint64_t completed, sent_in_window, bytes_in, started_ns, ms_ns, me_ns;
-static uint64_t err_connect, err_io, err_eof, err_status, lost;
+static uint64_t err_connect, err_io, err_eof, err_status, err_mismatch, lost;
 static int measuring, draining, stopping;
 
 /* ---- per connection ---- */
@@ -129,7 +135,7 @@ static void die(const char *what) {
 static void usage(const char *msg) {
     fprintf(stderr, "loadgen: %s\nusage: loadgen --port P [--host 127.0.0.1] [--mode closed|rate|churn]"
             " [--proto echo|http] [--conns C] [--size BYTES] [--duration S] [--warmup S]"
-            " [--rate REQ_PER_S] [--path /plaintext]\n", msg);
+            " [--rate REQ_PER_S] [--path /plaintext] [--verify 0|1] [--body EXPECTED_HTTP_BODY]\n", msg);
     exit(2);
 }
 
@@ -215,12 +221,25 @@ static void on_complete(struct conn *c) {
     }
 }
 
+/* --verify: the n echoed bytes at p must be the request's bytes from offset off (cyclic). */
+static void echo_verify(const char *p, long n, long off) {
+    while (n > 0) {
+        long k = reqlen - off < n ? reqlen - off : n;
+        if (memcmp(p, req + off, (size_t)k) != 0) { err_mismatch++; return; }
+        p += k; n -= k; off = 0;
+    }
+}
+
 /* http: consumes response bytes, returns the number of complete responses seen. */
 static int http_consume(struct conn *c, const char *p, long n) {
     int done = 0;
     while (n > 0) {
         if (c->hstate == 1) { /* body */
             long k = n < c->body_left ? n : c->body_left;
+            if (verify) {
+                long at = c->clen - c->body_left, want = (long)strlen(expect_body);
+                if (c->clen != want || memcmp(p, expect_body + at, (size_t)k) != 0) err_mismatch++;
+            }
             c->body_left -= k; p += k; n -= k;
             if (c->body_left == 0) { c->hstate = 0; done++; }
             continue;
@@ -238,7 +257,10 @@ static int http_consume(struct conn *c, const char *p, long n) {
             c->clen = 0; c->hstate = 2;
         } else if (c->line_len == 0) { /* end of headers */
             c->body_left = c->clen;
-            if (c->body_left == 0) { c->hstate = 0; done++; } else c->hstate = 1;
+            if (c->body_left == 0) {
+                if (verify && *expect_body) err_mismatch++; /* an empty body where one was expected */
+                c->hstate = 0; done++;
+            } else c->hstate = 1;
         } else if (strncasecmp(c->line, "content-length:", 15) == 0) {
             c->clen = atoi(c->line + 15);
         }
@@ -266,6 +288,7 @@ static void on_readable(struct conn *c, uint64_t t) {
         if (measuring) bytes_in += (uint64_t)n;
         int done;
         if (proto == P_ECHO) {
+            if (verify) echo_verify(rbuf, n, c->echo_rcvd % reqlen);
             c->echo_rcvd += n;
             done = (int)(c->echo_rcvd / size);
             c->echo_rcvd %= size;
@@ -323,6 +346,8 @@ static void parse_args(int argc, char **argv) {
             else usage("--proto must be echo or http");
         } else if (!strcmp(a, "--host")) host = v;
         else if (!strcmp(a, "--path")) path = v;
+        else if (!strcmp(a, "--body")) expect_body = v;
+        else if (!strcmp(a, "--verify")) { if (strcmp(v, "0") && strcmp(v, "1")) usage("--verify must be 0 or 1"); verify = v[0] == '1'; }
         else if (!strcmp(a, "--port")) { port = (int)strtol(v, &end, 10); if (*end || port <= 0 || port > 65535) usage("bad --port"); }
         else if (!strcmp(a, "--conns")) { nconns = (int)strtol(v, &end, 10); if (*end || nconns <= 0 || nconns > 9000) usage("--conns must be 1..9000"); }
         else if (!strcmp(a, "--size")) { size = strtol(v, &end, 10); if (*end || size <= 0 || size > (64L << 20)) usage("--size must be 1..64MiB"); }
@@ -344,7 +369,11 @@ static void build_request(void) {
         reqlen = size;
         req = malloc((size_t)size);
         if (!req) die("malloc");
-        for (long i = 0; i < size; i++) req[i] = (char)('a' + i % 26);
+        uint64_t x = 0x9e3779b97f4a7c15ULL; /* xorshift64: no short period, so shifts show */
+        for (long i = 0; i < size; i++) {
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+            req[i] = (char)(x >> 24);
+        }
     } else {
         req = malloc(512);
         if (!req) die("malloc");
@@ -461,7 +490,7 @@ int main(int argc, char **argv) {
     printf("{\"mode\":\"%s\",\"proto\":\"%s\",\"conns\":%d,\"size\":%ld,\"duration_s\":%.3f,"
            "\"target_rate\":%.1f,\"sent\":%llu,\"requests\":%llu,\"rps\":%.1f,\"bytes_in\":%llu,"
            "\"latency_us\":{\"p50\":%.1f,\"p90\":%.1f,\"p99\":%.1f,\"p999\":%.1f,\"max\":%.1f,\"mean\":%.1f,\"samples\":%llu},"
-           "\"errors\":{\"connect\":%llu,\"io\":%llu,\"eof\":%llu,\"status\":%llu,\"lost\":%llu,\"incomplete\":%llu},"
+           "\"errors\":{\"connect\":%llu,\"io\":%llu,\"eof\":%llu,\"status\":%llu,\"mismatch\":%llu,\"lost\":%llu,\"incomplete\":%llu},"
            "\"cpu\":{\"user_s\":%.3f,\"sys_s\":%.3f,\"pct\":%.1f}}\n",
            mname, proto == P_ECHO ? "echo" : "http", nconns, proto == P_ECHO ? size : 0L, wall, rate,
            (unsigned long long)sent_in_window, (unsigned long long)completed, completed / wall,
@@ -469,7 +498,7 @@ int main(int argc, char **argv) {
            hist_pct_us(50), hist_pct_us(90), hist_pct_us(99), hist_pct_us(99.9), hist_max / 1e3,
            hist_n ? hist_sum / (double)hist_n / 1e3 : 0.0, (unsigned long long)hist_n,
            (unsigned long long)err_connect, (unsigned long long)err_io, (unsigned long long)err_eof,
-           (unsigned long long)err_status, (unsigned long long)lost, (unsigned long long)incomplete,
+           (unsigned long long)err_status, (unsigned long long)err_mismatch, (unsigned long long)lost, (unsigned long long)incomplete,
            (double)(ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec) + (ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec) / 1e6,
            (double)(ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) + (ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) / 1e6,
            100.0 * cpu / wall);

@@ -3,14 +3,20 @@
 
 Every contestant serves the same workloads to the same client (bench/harness/loadgen.c, or wrk
 for HTTP keep-alive), server pinned to core 0 and client to core 1 (the 2-worker variants put
-the server on cores 0,1). Repetitions are interleaved (A B C A B C ...); each cell reports the
-median and the min-max spread. Per run: req/s, latency, server CPU-us per request
-(/proc/<pid>/stat utime+stime over the measured window), context switches per request (sum
-over /proc/<pid>/task/*/status), and the client's CPU (a run whose client is above 90% CPU is
-marked client-bound). Output: results.json, results.md, chart.png under --out.
+the server on cores 0,1). Every echo server reads the same number of bytes at a time
+(--buffer, default 64 KiB). Before any timing, a self-test checks that every contestant answers
+every selected workload correctly (byte-exact echo, HTTP 200 with the expected body); a
+contestant that fails it is skipped with the reason. Repetitions are interleaved (A B C A B C
+...); each cell reports the median and the min-max spread. Per run: req/s, latency, server
+CPU-us per request (/proc/<pid>/stat utime+stime over the measured window) with its ratio to
+the JDK default and to the C epoll server (the practical limit), context switches per request
+(sum over /proc/<pid>/task/*/status), and the client's CPU (a run whose client is above 90% CPU
+is marked client-bound). Output: results.json, results.md, summary.md (vtloop against the JDK
+default and the limit), readme.md (the README's performance table), chart.png under --out.
 
-    bench/harness/run.py --quick                 # <= 2 min: jdk-vthreads vs vtloop
-    bench/harness/run.py                         # everything (about 30 minutes)
+    bench/harness/run.py --quick                 # <= 2 min: jdk-vthreads, vtloop, c-epoll
+    bench/harness/run.py --full                  # everything, -> bench/results/<date>-full (~50 min)
+    bench/harness/run.py --selftest              # only the correctness checks (~2 min)
     bench/harness/run.py --contestants c-epoll,libuv --workloads echo-1k-c100,http --reps 3
 
 Uses only the standard library (matplotlib, when installed, for the chart).
@@ -33,8 +39,12 @@ HARNESS = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HARNESS))
 BUILD = os.path.join(HARNESS, "build")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
-REFERENCE = "jdk-vthreads"
+REFERENCE = "jdk-vthreads"   # the JDK default: req/s and CPU ratios are against it
+LIMIT = "c-epoll"            # the practical limit: CPU per request is also given against it
 CLIENT_BOUND_PCT = 90.0
+DEFAULT_BUFFER = 65536       # bytes per read of every echo server (the C peers' own size)
+MAX_BUFFER = 16 << 20
+BURN = os.path.join(BUILD, "burn")
 
 
 def log(msg):
@@ -91,7 +101,7 @@ def ensure_packages(packages, allow_install):
 
 
 def needed_packages(args):
-    """The Debian packages this selection uses; --quick leaves the chart to an installed matplotlib."""
+    """The Debian packages this selection uses (the chart's matplotlib always)."""
     pkgs = []
     if any(w.startswith("http") for w in args.workload_list):
         pkgs.append("wrk")
@@ -99,7 +109,7 @@ def needed_packages(args):
         pkgs.append("libuv1-dev")
     if "uvloop" in args.contestant_list:
         pkgs.append("python3-uvloop")
-    if not args.quick:
+    if not args.selftest:
         pkgs.append("python3-matplotlib")
     return pkgs
 
@@ -115,7 +125,7 @@ def build_c():
 class Contestant:
     def __init__(self, name, command, missing):
         self.name = name
-        self.command = command    # (mode, workers) -> argv, mode is "echo" or "http"
+        self.command = command    # (mode, workers, buffer) -> argv, mode is "echo" or "http"
         self.missing = missing    # None when runnable, else why not
 
 
@@ -129,11 +139,16 @@ def contestants(args, java, missing_pkgs):
     def need_file(path, how):
         return None if os.path.isfile(path) else "%s is missing (%s)" % (os.path.relpath(path, ROOT), how)
 
-    mvn = "build it with: mvn -B -q install -DskipTests"
+    mvn = "build it with: mvn -B -q package -DskipTests"
     sample_main = {"echo": "io.vtloop.samples.EchoServer", "http": "io.vtloop.samples.HttpServer"}
 
     def sample(extra_jvm, extra_args):
-        return lambda mode, w: jvm + extra_jvm(w) + ["-cp", samples, sample_main[mode], "--port", "0"] + extra_args
+        # the echo sample's read size is --buffer; the HTTP sample keeps its 16 KiB request buffer
+        return lambda mode, w, b: (jvm + extra_jvm(w) + ["-cp", samples, sample_main[mode], "--port", "0"]
+                                   + (["--buffer", str(b)] if mode == "echo" else []) + extra_args)
+
+    def peer(argv):  # the peers take echo|http PORT WORKERS BUFFER (BUFFER: echo's read size)
+        return lambda mode, w, b: argv + [mode, "0", str(w), str(b)]
 
     return [
         Contestant("jdk-vthreads",
@@ -145,16 +160,15 @@ def contestants(args, java, missing_pkgs):
                    sample(lambda w: ["-javaagent:" + agent, "-Dvtloop.carriers=%d" % w], []),
                    no_java or need_file(samples, mvn) or need_file(agent, mvn)),
         Contestant("netty-epoll",
-                   lambda mode, w: jvm + ["--sun-misc-unsafe-memory-access=allow", "-cp", benchmarks,
-                                          "io.vtloop.bench.peers.NettyServer", mode, "0", str(w)],
+                   peer(jvm + ["--sun-misc-unsafe-memory-access=allow", "-cp", benchmarks,
+                               "io.vtloop.bench.peers.NettyServer"]),
                    no_java or need_file(benchmarks, mvn)),
-        Contestant("libuv", lambda mode, w: [os.path.join(BUILD, "uv_server"), mode, "0", str(w)],
+        Contestant("libuv", peer([os.path.join(BUILD, "uv_server")]),
                    "Debian package libuv1-dev is not installed" if "libuv1-dev" in missing_pkgs
                    else need_file(os.path.join(BUILD, "uv_server"), "make -C bench/harness")),
-        Contestant("uvloop", lambda mode, w: ["/usr/bin/python3", os.path.join(HARNESS, "peers", "uvloop_server.py"),
-                                              mode, "0", str(w)],
+        Contestant("uvloop", peer(["/usr/bin/python3", os.path.join(HARNESS, "peers", "uvloop_server.py")]),
                    "Debian package python3-uvloop is not installed" if "python3-uvloop" in missing_pkgs else None),
-        Contestant("c-epoll", lambda mode, w: [os.path.join(BUILD, "epoll_server"), mode, "0", str(w)],
+        Contestant("c-epoll", peer([os.path.join(BUILD, "epoll_server")]),
                    need_file(os.path.join(BUILD, "epoll_server"), "make -C bench/harness")),
     ]
 
@@ -162,11 +176,16 @@ def contestants(args, java, missing_pkgs):
 # ---------------------------------------------------------------- workloads
 
 class Workload:
-    """One measured load: client (loadgen|wrk), server mode, connections, size, rate, workers."""
+    """One measured load: client (loadgen|wrk), server mode, connections, size, rate, workers.
 
-    def __init__(self, name, client, server, conns, size=0, mode="closed", rate_pct=0, workers=1):
+    rate_base: for open-loop runs, the closed-loop workload whose reference median the rate is a
+    percentage of. neighbour: a CPU-burning process shares the server's cores during the run."""
+
+    def __init__(self, name, client, server, conns, size=0, mode="closed", rate_pct=0, workers=1,
+                 rate_base=None, neighbour=False):
         self.name, self.client, self.server = name, client, server
         self.conns, self.size, self.mode, self.rate_pct, self.workers = conns, size, mode, rate_pct, workers
+        self.rate_base, self.neighbour = rate_base, neighbour
 
     @property
     def phase(self):  # rate runs need the reference's max first; churn last (TIME_WAIT)
@@ -184,14 +203,16 @@ def all_workloads():
             w.append(Workload("echo-%s-c%d" % (sname, conns), "loadgen", "echo", conns, size))
     w.append(Workload("http", "wrk", "http", 100))
     w.append(Workload("echo-1k-c100-w2", "loadgen", "echo", 100, 1024, workers=2))
+    w.append(Workload("echo-1k-c1000-w2", "loadgen", "echo", 1000, 1024, workers=2))
     w.append(Workload("http-w2", "wrk", "http", 100, workers=2))
-    for pct in (25, 50, 75):
-        w.append(Workload("rate%d-echo-1k-c100" % pct, "loadgen", "echo", 100, 1024, "rate", pct))
+    w.append(Workload("neighbour-echo-1k-c100", "loadgen", "echo", 100, 1024, neighbour=True))
+    for base, suffix in (("echo-1k-c100", ""), ("echo-1k-c100-w2", "-w2")):
+        workers = 2 if suffix else 1
+        for pct in (25, 50, 75):
+            w.append(Workload("rate%d-echo-1k-c100%s" % (pct, suffix), "loadgen", "echo", 100, 1024, "rate", pct,
+                              workers=workers, rate_base=base))
     w.append(Workload("churn-echo-64", "loadgen", "echo", 20, 64, "churn"))
     return w
-
-
-RATE_BASE = "echo-1k-c100"  # the rate runs' percentages are of the reference's median on this
 
 
 # ---------------------------------------------------------------- server process
@@ -234,9 +255,9 @@ def sample_server(pid):
 
 
 class Server:
-    def __init__(self, contestant, mode, workers, cpus, logdir):
+    def __init__(self, contestant, mode, workers, cpus, logdir, buffer):
         self.name = "%s-%s-w%d" % (contestant.name, mode, workers)
-        argv = ["taskset", "-c", cpus] + contestant.command(mode, workers)
+        argv = ["taskset", "-c", cpus] + contestant.command(mode, workers, buffer)
         self.logpath = os.path.join(logdir, self.name + ".log")
         self.logfile = open(self.logpath, "a")
         self.logfile.write("$ %s\n" % " ".join(argv))
@@ -283,24 +304,51 @@ class Server:
         self.logfile.close()
 
 
+class Neighbour:
+    """The busy neighbour: build/burn spinning on the server's cores, for at most `limit` seconds."""
+
+    def __init__(self, cpus, limit):
+        self.proc = subprocess.Popen(["taskset", "-c", cpus, BURN, "%.0f" % limit], start_new_session=True)
+
+    def ticks(self):
+        try:
+            with open("/proc/%d/stat" % self.proc.pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return int(fields[11]) + int(fields[12])
+        except OSError:
+            return 0
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+
+
 # ---------------------------------------------------------------- clients
 
-def run_loadgen(w, server, args, rate):
-    argv = ["taskset", "-c", "1", os.path.join(BUILD, "loadgen"), "--port", str(server.port),
+def loadgen_argv(w, port, duration, warmup, rate, cpus="1", verify=False):
+    argv = ["taskset", "-c", cpus, os.path.join(BUILD, "loadgen"), "--port", str(port),
             "--mode", w.mode, "--proto", "http" if w.server == "http" else "echo", "--conns", str(w.conns),
-            "--duration", str(args.duration), "--warmup", str(args.warmup)]
+            "--duration", str(duration), "--warmup", str(warmup)]
     if w.server == "echo":
         argv += ["--size", str(w.size)]
     if w.mode == "rate":
         argv += ["--rate", "%.0f" % rate]
-    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if verify:
+        argv += ["--verify", "1"]
+    return argv
+
+
+def run_loadgen(w, server, args, rate, probe):
+    p = subprocess.Popen(loadgen_argv(w, server.port, args.duration, args.warmup, rate),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     before = after = None
     errors = []
     for line in p.stderr:  # the load generator marks its measured window on stderr
         if line.startswith("MEASURE_START"):
-            before = server.sample()
+            before = probe()
         elif line.startswith("MEASURE_END"):
-            after = server.sample()
+            after = probe()
         else:
             errors.append(line.rstrip())
     out = p.stdout.read()
@@ -335,13 +383,13 @@ def wrk_latency_us(out, pct):
     return float(m.group(1)) * {"us": 1, "ms": 1e3, "s": 1e6}[m.group(2)]
 
 
-def run_wrk(w, server, args):
+def run_wrk(w, server, args, probe):
     wrk_once(w, server, args.warmup)
-    before = server.sample()
+    before = probe()
     t0 = time.time()
     out, cpu = wrk_once(w, server, args.duration)
     wall = time.time() - t0
-    after = server.sample()
+    after = probe()
     m = re.search(r"(\d+) requests in ([\d.]+)(\w+)", out)
     requests = int(m.group(1))
     secs = float(m.group(2)) * {"s": 1, "ms": 1e-3, "m": 60}.get(m.group(3), 1)
@@ -356,14 +404,24 @@ def run_wrk(w, server, args):
 
 
 def measure(w, server, args, rate):
-    if w.client == "wrk" and args.have_wrk:
-        r = run_wrk(w, server, args)
-    else:
-        r = run_loadgen(w, server, args, rate)
-    (t0, s0), (t1, s1) = r.pop("server_before"), r.pop("server_after")
+    neighbour = Neighbour(w.server_cpus, args.warmup + args.duration + 30) if w.neighbour else None
+
+    def probe():  # the server's (ticks, switches) and the neighbour's ticks
+        return server.sample() + ((neighbour.ticks() if neighbour else 0),)
+
+    try:
+        if w.client == "wrk" and args.have_wrk:
+            r = run_wrk(w, server, args, probe)
+        else:
+            r = run_loadgen(w, server, args, rate, probe)
+    finally:
+        if neighbour:
+            neighbour.stop()
+    (t0, s0, b0), (t1, s1, b1) = r.pop("server_before"), r.pop("server_after")
     n = max(1, r["requests"])
     r["server_cpu_us_per_req"] = (t1 - t0) * 1e6 / CLK_TCK / n
     r["server_cpu_pct"] = 100.0 * (t1 - t0) / CLK_TCK / max(1e-9, r["wall_s"])
+    r["neighbour_cpu_pct"] = 100.0 * (b1 - b0) / CLK_TCK / max(1e-9, r["wall_s"]) if neighbour else None
     # threads alive at the end: their switches since the start (or since birth); threads that
     # exited inside the window are missed (an undercount, never negative)
     r["ctxsw_per_req"] = sum(v - s0.get(tid, 0) for tid, v in s1.items()) / n
@@ -382,7 +440,7 @@ def run_phase(workloads, runnable, args, results, logdir, rates):
         for c in runnable:
             for (mode, workers), ws in sessions.items():
                 try:
-                    server = Server(c, mode, workers, ws[0].server_cpus, logdir)
+                    server = Server(c, mode, workers, ws[0].server_cpus, logdir, args.buffer)
                 except RuntimeError as e:
                     log("harness: %s" % e)
                     continue
@@ -392,7 +450,7 @@ def run_phase(workloads, runnable, args, results, logdir, rates):
                             log("harness: %s exited with code %s (see %s); starting it again" % (
                                 server.name, server.proc.returncode, server.logpath))
                             server.stop()
-                            server = Server(c, mode, workers, ws[0].server_cpus, logdir)
+                            server = Server(c, mode, workers, ws[0].server_cpus, logdir, args.buffer)
                         rate = rates.get(w.name, 0)
                         try:
                             r = measure(w, server, args, rate)
@@ -401,17 +459,77 @@ def run_phase(workloads, runnable, args, results, logdir, rates):
                             continue
                         r.update(workload=w.name, contestant=c.name, rep=rep + 1, target_rate=rate)
                         results.append(r)
-                        log("  rep %d %-13s %-20s %10.0f req/s  srv %6.1f us/req  client %3.0f%%%s" % (
+                        log("  rep %d %-13s %-26s %10.0f req/s  srv %6.1f us/req  client %3.0f%%%s" % (
                             rep + 1, c.name, w.name, r["rps"], r["server_cpu_us_per_req"], r["client_cpu_pct"],
                             "  CLIENT-BOUND" if r["client_bound"] else ""))
                 finally:
                     server.stop()
 
 
+# ---------------------------------------------------------------- self-test
+
+SELFTEST_RATE = 2000.0  # req/s for the open-loop checks: correctness, not load
+
+
+def selftest(runnable, workloads, args, logdir):
+    """Before any timing: every contestant, every selected workload's shape, loadgen --verify 1
+    (byte-exact echo; HTTP status 200 and the plaintext body), about 0.5 s each; the neighbour
+    workloads are checked without the neighbour. Returns {contestant: why it failed}."""
+    sessions = {}
+    for w in workloads:
+        sessions.setdefault((w.server, w.workers), []).append(w)
+    failed = {}
+    lines = []
+    for c in runnable:
+        for (mode, workers), ws in sessions.items():
+            if c.name in failed:
+                break
+            try:
+                server = Server(c, mode, workers, ws[0].server_cpus, logdir, args.buffer)
+            except RuntimeError as e:
+                failed[c.name] = "self-test: %s" % e
+                break
+            try:
+                for w in ws:
+                    # a cold JVM may answer nothing in half a second: only a second, longer try says "no answer"
+                    for duration in (0.5, 3.0):
+                        argv = loadgen_argv(w, server.port, duration, 0, SELFTEST_RATE,
+                                            cpus="0-%d" % (os.cpu_count() - 1), verify=True)
+                        p = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+                        why = None
+                        try:
+                            r = json.loads(p.stdout)
+                            bad = {k: v for k, v in r["errors"].items() if v}
+                            if p.returncode != 0:
+                                why = "loadgen exited %d: %s" % (p.returncode, p.stderr.strip()[-300:])
+                            elif bad:
+                                why = "errors %s" % bad
+                            elif r["requests"] == 0:
+                                why = "no request completed in %gs" % duration
+                                continue
+                        except (ValueError, KeyError):
+                            why = "loadgen exited %d: %s" % (p.returncode, p.stderr.strip()[-300:])
+                        break
+                    if why is None and server.proc.poll() is not None:
+                        why = "the server exited with code %s (see %s)" % (server.proc.returncode, server.logpath)
+                    line = "%s %-13s %-26s %s" % ("ok  " if why is None else "FAIL", c.name, w.name,
+                                                 "%d requests verified" % r["requests"] if why is None else why)
+                    log("  selftest " + line)
+                    lines.append(line)
+                    if why is not None:
+                        failed[c.name] = "self-test %s: %s" % (w.name, why)
+                        break
+            finally:
+                server.stop()
+    with open(os.path.join(os.path.dirname(logdir), "selftest.txt"), "a") as f:
+        f.write("\n".join(lines) + "\n")
+    return failed
+
+
 def summarize(results, order, workloads):
     rows = []
     for w in workloads:
-        ref = None
+        wrows = []
         for name in order:
             runs = [r for r in results if r["workload"] == w.name and r["contestant"] == name]
             if not runs:
@@ -422,23 +540,28 @@ def summarize(results, order, workloads):
                 return statistics.median(vals) if vals else None
 
             rps = [r["rps"] for r in runs]
-            row = {
+            wrows.append({
                 "workload": w.name, "contestant": name, "reps": len(runs),
                 "rps_median": statistics.median(rps), "rps_min": min(rps), "rps_max": max(rps),
                 "p50_us": med("p50_us"), "p99_us": med("p99_us"), "p999_us": med("p999_us"),
                 "server_cpu_us_per_req": med("server_cpu_us_per_req"), "ctxsw_per_req": med("ctxsw_per_req"),
-                "server_cpu_pct": med("server_cpu_pct"),
+                "server_cpu_pct": med("server_cpu_pct"), "neighbour_cpu_pct": med("neighbour_cpu_pct"),
                 "client_cpu_pct": med("client_cpu_pct"),
                 "client_bound_runs": sum(1 for r in runs if r["client_bound"]),
                 "errors": sum(r["errors"] for r in runs), "target_rate": runs[0]["target_rate"],
-            }
-            if name == REFERENCE:
-                ref = row["rps_median"]
-            rows.append(row)
-        for row in rows:
-            if row["workload"] == w.name:
-                row["ratio"] = row["rps_median"] / ref if ref else None
+            })
+        ref = next((r for r in wrows if r["contestant"] == REFERENCE), None)
+        lim = next((r for r in wrows if r["contestant"] == LIMIT), None)
+        for row in wrows:
+            row["ratio"] = ratio(row["rps_median"], ref and ref["rps_median"])
+            row["cpu_ratio"] = ratio(row["server_cpu_us_per_req"], ref and ref["server_cpu_us_per_req"])
+            row["cpu_ratio_limit"] = ratio(row["server_cpu_us_per_req"], lim and lim["server_cpu_us_per_req"])
+        rows += wrows
     return rows
+
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
 
 
 def fmt(v, digits=0):
@@ -447,10 +570,40 @@ def fmt(v, digits=0):
     return ("{:,.%df}" % digits).format(v)
 
 
+def describe(meta):
+    """The lines above every table: method, read size, commit, rates, skips."""
+    head = ["Reps: %d interleaved, %gs measured after %gs warm-up; server on core 0 (the -w2 workloads: "
+            "cores 0,1 and 2 workers), client on core 1; medians, spread min-max over reps." % (
+                meta["reps"], meta["duration_s"], meta["warmup_s"]),
+            ("Read size: every echo server reads %s bytes at a time (`--buffer %d`: the samples' `--buffer`, "
+             "the C and uvloop peers' read buffer, Netty's fixed receive allocator); the HTTP servers keep their own "
+             "request buffers." % (fmt(meta["buffer"]), meta["buffer"])) if "buffer" in meta else
+            "Read size: not equal (a run from before --buffer: the Java echo sample read 16 KiB at a time, the C "
+            "peers 64 KiB, Netty adapted its buffers).",
+            "CPU ratios: server CPU us per request over %s's (the JDK default) and over %s's (the practical "
+            "limit: 1.00 = as cheap as the hand-written C epoll server)." % (REFERENCE, LIMIT)]
+    if meta.get("commit"):
+        head.append("Commit: %s." % meta["commit"])
+    if meta.get("skipped"):
+        head.append("Skipped: " + "; ".join("%s (%s)" % kv for kv in meta["skipped"].items()) + ".")
+    bases = meta.get("rate_bases")
+    if bases is None and meta.get("rate_reference"):  # results.json from before rate_bases
+        bases = {"echo-1k-c100": {"reference": meta["rate_reference"], "pcts": meta.get("rate_pcts", []),
+                                  "rps": meta.get("rate_reference_rps")}}
+    for base, info in sorted((bases or {}).items()):
+        head.append("Open-loop rates: %s of %s's median req/s on %s (%s req/s)." % (
+            ", ".join("%d%%" % p for p in info["pcts"]), info["reference"], base, fmt(info.get("rps"))))
+    if any(w.startswith("neighbour-") for w in meta.get("workloads", [])):
+        head.append("neighbour-*: a CPU-burning process (`build/burn`) runs on the server's core for the whole run; "
+                    "its CPU share is in the notes.")
+    return head
+
+
 def markdown(rows, meta):
     lines = ["| workload | contestant | req/s median (min-max) | x %s | p50 us | p99 us | p99.9 us "
-             "| server CPU us/req | server CPU %% | ctx sw/req | client CPU %% | notes |" % REFERENCE,
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| server CPU us/req | CPU/req x %s | CPU/req x %s | server CPU %% | ctx sw/req | client CPU %% | notes |" % (
+                 REFERENCE, REFERENCE, LIMIT),
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         notes = []
         if r["client_bound_runs"]:
@@ -459,21 +612,68 @@ def markdown(rows, meta):
             notes.append("%d errors" % r["errors"])
         if r["target_rate"]:
             notes.append("target %s req/s" % fmt(r["target_rate"]))
-        lines.append("| %s | %s | %s (%s-%s) | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        if r.get("neighbour_cpu_pct") is not None:
+            notes.append("neighbour CPU %s%%" % fmt(r["neighbour_cpu_pct"]))
+        lines.append("| %s | %s | %s (%s-%s) | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             r["workload"], r["contestant"], fmt(r["rps_median"]), fmt(r["rps_min"]), fmt(r["rps_max"]),
-            fmt(r["ratio"], 2) if r.get("ratio") else "-", fmt(r["p50_us"]), fmt(r["p99_us"]), fmt(r["p999_us"]),
-            fmt(r["server_cpu_us_per_req"], 1), fmt(r["server_cpu_pct"]), fmt(r["ctxsw_per_req"], 2), fmt(r["client_cpu_pct"]),
-            "; ".join(notes)))
-    head = ["Reps: %d interleaved, %gs measured after %gs warm-up; server on core 0 (the -w2 workloads: "
-            "cores 0,1 and 2 workers), client on core 1; medians, spread min-max over reps." % (
-                meta["reps"], meta["duration_s"], meta["warmup_s"])]
-    if meta["skipped"]:
-        head.append("Skipped: " + "; ".join("%s (%s)" % kv for kv in meta["skipped"].items()) + ".")
-    if meta.get("rates"):
-        head.append("Open-loop rates: %s of %s's median req/s on %s (%s req/s)." % (
-            ", ".join("%d%%" % p for p in meta["rate_pcts"]), meta["rate_reference"], RATE_BASE,
-            fmt(meta["rate_reference_rps"])))
-    return "\n".join(head) + "\n\n" + "\n".join(lines) + "\n"
+            fmt(r.get("ratio"), 2), fmt(r["p50_us"]), fmt(r["p99_us"]), fmt(r["p999_us"]),
+            fmt(r["server_cpu_us_per_req"], 1), fmt(r.get("cpu_ratio"), 2), fmt(r.get("cpu_ratio_limit"), 2),
+            fmt(r["server_cpu_pct"]), fmt(r["ctxsw_per_req"], 2), fmt(r["client_cpu_pct"]), "; ".join(notes)))
+    return "\n".join(describe(meta)) + "\n\n" + "\n".join(lines) + "\n"
+
+
+def vtloop_summary(rows):
+    """Per workload: vtloop against the JDK default and against the C epoll server (markdown)."""
+    lines = ["| workload | vtloop req/s | req/s x JDK | req/s x C epoll | CPU/req x JDK | CPU/req x C epoll "
+             "| p99 x JDK | p99.9 us vtloop / JDK |",
+             "|---|---|---|---|---|---|---|---|"]
+    n = 0
+    for wl in dict.fromkeys(r["workload"] for r in rows):
+        get = lambda name: next((r for r in rows if r["workload"] == wl and r["contestant"] == name), None)
+        v, j, c = get("vtloop"), get(REFERENCE), get(LIMIT)
+        if not v:
+            continue
+        n += 1
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s / %s |" % (
+            wl, fmt(v["rps_median"]), fmt(v.get("ratio"), 2), fmt(ratio(v["rps_median"], c and c["rps_median"]), 2),
+            fmt(v.get("cpu_ratio"), 2), fmt(v.get("cpu_ratio_limit"), 2),
+            fmt(ratio(v["p99_us"], j and j["p99_us"]), 2), fmt(v["p999_us"]), fmt(j and j["p999_us"])))
+    return "\n".join(lines) + "\n" if n else ""
+
+
+# The README's performance table: (workload, what the row says), from one run.
+README_ROWS = [
+    ("echo-1k-c100", "1 KiB echo, 100 connections, 1 core"),
+    ("echo-100k-c10", "100 KiB echo, 10 connections, 1 core"),
+    ("echo-1k-c1000", "1 KiB echo, 1,000 connections, 1 carrier"),
+    ("echo-1k-c1000-w2", "1 KiB echo, 1,000 connections, 2 carriers"),
+    ("http", "HTTP plaintext keep-alive (wrk -c100), 1 core"),
+    ("rate50-echo-1k-c100-w2", "1 KiB echo at 50% of the JDK's max rate, 2 carriers"),
+    ("rate75-echo-1k-c100-w2", "1 KiB echo at 75% of the JDK's max rate, 2 carriers"),
+    ("neighbour-echo-1k-c100", "1 KiB echo, 100 connections, a busy neighbour on the core"),
+]
+
+
+def readme_table(rows, meta, out):
+    """The README 'Performance' table (vtloop over the JDK default; CPU also over C epoll), naming the run."""
+    lines = ["From one harness run: [`%s`](%s) (%s; commit %s; `%s`; read size %s bytes for every contestant)." % (
+                 os.path.relpath(out, ROOT), os.path.relpath(out, ROOT), meta.get("started", "?"),
+                 meta.get("commit", "?"), meta.get("command", "?"), fmt(meta.get("buffer", DEFAULT_BUFFER))),
+             "",
+             "| workload | req/s vtloop / JDK | CPU per request vtloop / JDK | CPU per request vtloop / C epoll "
+             "| p99 vtloop / JDK | p99.9 vtloop / JDK |",
+             "|---|---|---|---|---|---|"]
+    for wl, label in README_ROWS:
+        v = next((r for r in rows if r["workload"] == wl and r["contestant"] == "vtloop"), None)
+        j = next((r for r in rows if r["workload"] == wl and r["contestant"] == REFERENCE), None)
+        if not v or not j:
+            continue
+        bound = " (client-bound)" if v["client_bound_runs"] * 2 > v["reps"] else ""
+        times = lambda x: "-" if x is None else fmt(x, 2) + "×"
+        lines.append("| %s | %s%s | %s | %s | %s | %s |" % (
+            label, times(v.get("ratio")), bound, times(v.get("cpu_ratio")), times(v.get("cpu_ratio_limit")),
+            times(ratio(v["p99_us"], j["p99_us"])), times(ratio(v["p999_us"], j["p999_us"]))))
+    return "\n".join(lines) + "\n"
 
 
 def chart(rows, order, path):
@@ -488,10 +688,10 @@ def chart(rows, order, path):
     wls = list(dict.fromkeys(r["workload"] for r in rows if not r["target_rate"]))
     if not names or not wls:
         return False
-    fig, ax = plt.subplots(figsize=(max(8, 1.1 * len(wls)), 5))
+    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(max(8, 1.1 * len(wls)), 9), sharex=True)
     width = 0.8 / len(names)
     for i, n in enumerate(names):
-        xs, ys, lo, hi = [], [], [], []
+        xs, ys, lo, hi, cpu = [], [], [], [], []
         for j, wl in enumerate(wls):
             r = next((r for r in rows if r["workload"] == wl and r["contestant"] == n), None)
             if r:
@@ -499,45 +699,70 @@ def chart(rows, order, path):
                 ys.append(r["rps_median"])
                 lo.append(r["rps_median"] - r["rps_min"])
                 hi.append(r["rps_max"] - r["rps_median"])
+                cpu.append(r["server_cpu_us_per_req"] or 0)
         ax.bar(xs, ys, width, yerr=[lo, hi], capsize=2, label=n)
-    ax.set_xticks([j + 0.4 - width / 2 for j in range(len(wls))])
-    ax.set_xticklabels(wls, rotation=30, ha="right")
+        ax2.bar(xs, cpu, width, label=n)
+    ax2.set_xticks([j + 0.4 - width / 2 for j in range(len(wls))])
+    ax2.set_xticklabels(wls, rotation=30, ha="right")
     ax.set_ylabel("requests/s (median, min-max)")
     ax.set_yscale("log")
     ax.legend(fontsize="small")
-    ax.set_title("vtloop harness: throughput (closed-loop and churn runs)")
+    ax.set_title("vtloop harness: throughput and server CPU per request (closed-loop and churn runs)")
+    ax2.set_ylabel("server CPU us per request (median)")
+    ax2.set_yscale("log")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
+    plt.close(fig)
     return True
 
 
-def parse_args():
+FULL_DEFAULTS = {"reps": 3, "duration": 3, "warmup": 2}
+
+
+def parse_args(argv=None):
     names = [c for c in ("jdk-vthreads", "jdk-platform", "vtloop", "netty-epoll", "libuv", "uvloop", "c-epoll")]
     wnames = [w.name for w in all_workloads()]
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true",
-                   help="<= 2 min demo: jdk-vthreads vs vtloop on echo-1k-c100 and http, 3 reps, table on stdout")
+                   help="<= 2 min demo: jdk-vthreads, vtloop and c-epoll on echo-1k-c100 and http, 3 reps")
+    p.add_argument("--full", action="store_true",
+                   help="the full run: every contestant and workload, %(reps)d reps, %(duration)gs after %(warmup)gs "
+                        "warm-up, out bench/results/<date>-full unless --out" % FULL_DEFAULTS)
+    p.add_argument("--selftest", action="store_true",
+                   help="only the correctness self-test of the selected contestants and workloads (exit 1 on failure)")
+    p.add_argument("--no-selftest", action="store_true", help="time without the self-test first")
     p.add_argument("--contestants", help="comma list of: " + ",".join(names))
     p.add_argument("--workloads", help="comma list of: " + ",".join(wnames))
     p.add_argument("--reps", type=int, help="interleaved repetitions (default 3)")
-    p.add_argument("--duration", type=float, help="measured seconds per run (default 5; quick 2)")
+    p.add_argument("--duration", type=float, help="measured seconds per run (default 5; quick 2; full 3)")
     p.add_argument("--warmup", type=float, help="warm-up seconds per run (default 2; quick 1)")
+    p.add_argument("--buffer", type=int, default=DEFAULT_BUFFER,
+                   help="bytes per read of every echo server (default %d, 1..%d)" % (DEFAULT_BUFFER, MAX_BUFFER))
     p.add_argument("--out", help="output directory (default bench/results/runs/<timestamp>)")
     p.add_argument("--samples-jar", default=os.path.join(ROOT, "samples", "target", "vtloop-samples.jar"))
-    p.add_argument("--agent-jar", default=os.path.join(ROOT, "scheduler", "target", "vtloop-agent.jar"))
+    p.add_argument("--agent-jar", default=os.path.join(ROOT, "agent", "target", "vtloop-agent.jar"))
     p.add_argument("--no-install", action="store_true", help="do not apt-get install missing packages")
-    p.add_argument("--report", metavar="DIR", help="only re-render DIR/results.md and chart.png from DIR/results.json")
-    a = p.parse_args()
+    p.add_argument("--report", metavar="DIR", help="only re-render DIR's reports and chart from DIR/results.json")
+    a = p.parse_args(argv)
+    if sum([a.quick, a.full, a.selftest]) > 1:
+        p.error("--quick, --full and --selftest exclude each other")
+    if a.full and (a.contestants or a.workloads):
+        p.error("--full runs every contestant and workload; drop --contestants/--workloads")
     if a.quick:
-        a.contestants = a.contestants or "jdk-vthreads,vtloop"
+        a.contestants = a.contestants or "jdk-vthreads,vtloop,c-epoll"
         a.workloads = a.workloads or "echo-1k-c100,http"
-    a.reps = a.reps if a.reps is not None else 3
-    a.duration = a.duration if a.duration is not None else (2 if a.quick else 5)
-    a.warmup = a.warmup if a.warmup is not None else (1 if a.quick else 2)
+    defaults = FULL_DEFAULTS if a.full else {"reps": 3, "duration": 2 if a.quick else 5, "warmup": 1 if a.quick else 2}
+    a.reps = a.reps if a.reps is not None else defaults["reps"]
+    a.duration = a.duration if a.duration is not None else defaults["duration"]
+    a.warmup = a.warmup if a.warmup is not None else defaults["warmup"]
+    if a.full and not a.out:
+        a.out = os.path.join(ROOT, "bench", "results", time.strftime("%Y-%m-%d") + "-full")
     if a.reps < 1 or a.reps > 50:
         p.error("--reps must be 1..50")
     if not 0.5 <= a.duration <= 600 or not 0 <= a.warmup <= 120:
         p.error("--duration must be 0.5..600 s and --warmup 0..120 s")
+    if not 1 <= a.buffer <= MAX_BUFFER:
+        p.error("--buffer must be 1..%d bytes" % MAX_BUFFER)
     a.contestant_list = a.contestants.split(",") if a.contestants else names
     bad = [c for c in a.contestant_list if c not in names]
     if bad:
@@ -551,13 +776,20 @@ def parse_args():
     return a
 
 
-def main():
-    args = parse_args()
-    if args.report:
-        with open(os.path.join(args.report, "results.json")) as f:
-            data = json.load(f)
-        write_report(args.report, data["meta"], data["runs"], data["meta"]["contestants"])
-        return
+def git_commit():
+    """The short commit of the working tree, '+dirty' when tracked files differ from it."""
+    try:
+        head = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True).stdout.strip()
+        return head + ("+dirty" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def prepare(args):
+    """Checks the machine, installs and builds what the selection needs; returns (everyone, runnable, skipped)."""
     if sys.platform != "linux" or not shutil.which("taskset"):
         sys.exit("harness: needs Linux with taskset (util-linux)")
     if os.cpu_count() < 2:
@@ -568,6 +800,7 @@ def main():
     if not args.have_wrk:
         log("harness: wrk unavailable: HTTP keep-alive load comes from loadgen --proto http instead")
     java = find_java()
+    args.java = java
     everyone = {c.name: c for c in contestants(args, java, missing)}
     chosen = [everyone[n] for n in args.contestant_list]
     skipped = {c.name: c.missing for c in chosen if c.missing}
@@ -576,44 +809,75 @@ def main():
     runnable = [c for c in chosen if not c.missing]
     if not runnable:
         sys.exit("harness: no contestant can run")
-    order = [c.name for c in runnable]
+    return everyone, runnable, skipped
+
+
+def main():
+    args = parse_args()
+    if args.report:
+        with open(os.path.join(args.report, "results.json")) as f:
+            data = json.load(f)
+        write_report(args.report, data["meta"], data["runs"], data["meta"]["contestants"])
+        return
+    everyone, runnable, skipped = prepare(args)
     out = os.path.abspath(args.out or os.path.join(ROOT, "bench", "results", "runs",
                                                    time.strftime("%Y%m%d-%H%M%S")))
     logdir = os.path.join(out, "logs")
     os.makedirs(logdir, exist_ok=True)
-
     workloads = [w for w in all_workloads() if w.name in args.workload_list]
+
+    if not args.no_selftest:
+        log("harness: self-test of %d contestant(s) on %d workload(s) (byte-exact echo, HTTP 200 + body)" % (
+            len(runnable), len(workloads)))
+        failed = selftest(runnable, workloads, args, logdir)
+        for name, why in failed.items():
+            log("harness: %s failed the %s" % (name, why))
+        if args.selftest:  # a contestant that could not run was not checked: that fails the self-test too
+            log("harness: self-test %s (%s/selftest.txt)%s" % (
+                "FAILED" if failed or skipped else "passed", os.path.relpath(out, ROOT),
+                "; not checked: " + ", ".join(skipped) if skipped else ""))
+            sys.exit(1 if failed or skipped else 0)
+        skipped.update(failed)
+        runnable = [c for c in runnable if c.name not in failed]
+        if not runnable:
+            sys.exit("harness: no contestant passed the self-test")
+    elif args.selftest:
+        sys.exit("harness: --selftest and --no-selftest exclude each other")
+    order = [c.name for c in runnable]
+
     phase1 = [w for w in workloads if w.phase == 1]
     phase2 = [w for w in workloads if w.phase == 2]
     results = []
     started = time.time()
     meta = {"reps": args.reps, "duration_s": args.duration, "warmup_s": args.warmup, "skipped": skipped,
-            "contestants": order, "workloads": [w.name for w in workloads], "java": java,
+            "contestants": order, "workloads": [w.name for w in workloads], "java": args.java,
+            "buffer": args.buffer, "commit": git_commit(),
             "command": " ".join([os.path.relpath(sys.argv[0], ROOT)] + sys.argv[1:]),
             "machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S %z")}
-    rates = {}
     rate_ws = [w for w in phase2 if w.mode == "rate"]
-    if rate_ws:
-        # the reference's max throughput: from this run's closed-loop results, measured now if absent
-        ref_name = REFERENCE if REFERENCE in order else order[0]
-        base = next(w for w in all_workloads() if w.name == RATE_BASE)
-        if RATE_BASE not in [w.name for w in phase1]:
-            log("harness: measuring %s on %s for the open-loop rates" % (ref_name, RATE_BASE))
-            run_phase([base], [everyone[ref_name]], args, results, logdir, {})
-        meta.update(rate_reference=ref_name, rate_pcts=[w.rate_pct for w in rate_ws])
-    log("harness: %d contestant(s) x %d workload(s) x %d rep(s) -> %s" % (
-        len(runnable), len(workloads), args.reps, os.path.relpath(out, ROOT)))
+    ref_name = REFERENCE if REFERENCE in order else order[0]
+    bases = list(dict.fromkeys(w.rate_base for w in rate_ws))
+    meta["rate_bases"] = {b: {"reference": ref_name, "pcts": [w.rate_pct for w in rate_ws if w.rate_base == b]}
+                          for b in bases}
+    log("harness: %d contestant(s) x %d workload(s) x %d rep(s), about %.0f min -> %s" % (
+        len(runnable), len(workloads), args.reps,
+        len(runnable) * len(workloads) * args.reps * (args.duration + args.warmup + 1.5) / 60, os.path.relpath(out, ROOT)))
+    for b in bases:  # the reference's max throughput: from this run's closed-loop results, measured now if absent
+        if b not in [w.name for w in phase1]:
+            log("harness: measuring %s on %s for the open-loop rates" % (ref_name, b))
+            run_phase([w for w in all_workloads() if w.name == b], [everyone[ref_name]], args, results, logdir, {})
     run_phase(phase1, runnable, args, results, logdir, {})
-    if rate_ws:
-        ref_rps = [r["rps"] for r in results if r["workload"] == RATE_BASE and r["contestant"] == meta["rate_reference"]]
+    rates = {}
+    for b in bases:
+        ref_rps = [r["rps"] for r in results if r["workload"] == b and r["contestant"] == ref_name]
         if ref_rps:
             ref = statistics.median(ref_rps)
-            meta["rate_reference_rps"] = ref
-            rates = {w.name: ref * w.rate_pct / 100.0 for w in rate_ws}
-            meta["rates"] = rates
+            meta["rate_bases"][b]["rps"] = ref
+            rates.update({w.name: ref * w.rate_pct / 100.0 for w in rate_ws if w.rate_base == b})
         else:
-            log("harness: no %s result on %s: skipping the open-loop runs" % (meta["rate_reference"], RATE_BASE))
-            phase2 = [w for w in phase2 if w.mode != "rate"]
+            log("harness: no %s result on %s: skipping its open-loop runs" % (ref_name, b))
+    meta["rates"] = rates
+    phase2 = [w for w in phase2 if w.mode != "rate" or w.name in rates]
     run_phase(phase2, runnable, args, results, logdir, rates)
     meta["elapsed_s"] = round(time.time() - started, 1)
 
@@ -621,17 +885,31 @@ def main():
 
 
 def write_report(out, meta, results, order):
-    """Summarizes the runs into results.json, results.md and chart.png; prints the table."""
+    """Summarizes the runs into results.json, results.md, summary.md, readme.md and chart.png; prints the tables."""
     rows = summarize(results, order, [w for w in all_workloads() if w.name in {r["workload"] for r in results}])
     md = markdown(rows, meta)
+    summary = vtloop_summary(rows)
     with open(os.path.join(out, "results.json"), "w") as f:
         json.dump({"meta": meta, "summary": rows, "runs": results}, f, indent=1)
     with open(os.path.join(out, "results.md"), "w") as f:
         f.write("# vtloop harness results\n\nCommand: `%s`  \nMachine: %s  \nStarted: %s, took %ss\n\n%s" % (
-            meta["command"], meta["machine"], meta["started"], meta["elapsed_s"], md))
-    drew = chart(rows, order, os.path.join(out, "chart.png"))
+            meta["command"], meta["machine"], meta["started"], meta.get("elapsed_s"), md))
+        if summary:
+            f.write("\n## vtloop against the JDK default and the C epoll server\n\n" + summary)
+    written = ["results.md", "results.json"]
+    if summary:
+        with open(os.path.join(out, "summary.md"), "w") as f:
+            f.write(summary)
+        with open(os.path.join(out, "readme.md"), "w") as f:
+            f.write(readme_table(rows, meta, out))
+        written += ["summary.md", "readme.md"]
+    if chart(rows, order, os.path.join(out, "chart.png")):
+        written.append("chart.png")
     print(md)
-    log("harness: wrote %s/results.{md,json}%s" % (os.path.relpath(out, ROOT), ",chart.png" if drew else ""))
+    if summary:
+        print("vtloop against the JDK default (%s) and the C epoll server (%s), per workload:\n" % (REFERENCE, LIMIT))
+        print(summary)
+    log("harness: wrote %s/{%s}" % (os.path.relpath(out, ROOT), ",".join(written)))
 
 
 def machine():

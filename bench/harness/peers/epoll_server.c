@@ -3,9 +3,10 @@
  * worker, each with its own SO_REUSEPORT listening socket; per request one read() and one
  * write() (a short read means the socket was drained, so the next edge will come).
  *
- *   epoll_server echo|http PORT [WORKERS]
+ *   epoll_server echo|http PORT [WORKERS [BUFFER]]
  *
- * echo: writes back what it read (stops reading while a write is pending).
+ * echo: writes back what it read (stops reading while a write is pending); each read asks for
+ * BUFFER bytes (default 65536; the harness gives every contestant the same read size).
  * http: answers every complete request in the read buffer with the plaintext response
  * (pipelined requests get one write); requests are only framed, not validated.
  */
@@ -25,17 +26,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BUF 65536
+#define BUF 65536             /* http's request buffer, and echo's default read size */
+#define MAX_BUFFER (16 << 20)
 
 struct conn {
     int fd;
     int rlen;            /* http: unparsed request bytes kept in rbuf */
     int wlen, woff;      /* pending output in wbuf */
     char *wbuf;
-    char rbuf[BUF];
+    char rbuf[];         /* rbuf_size bytes */
 };
 
-static int http_mode, port;
+static int http_mode, port, rbuf_size = BUF;
 static char response[256];
 static int response_len;
 static time_t response_sec;
@@ -128,7 +130,7 @@ static int es_http(struct conn *c) {
         memcpy(out + outlen, response, (size_t)response_len);
         outlen += response_len;
     }
-    if (off == 0 && c->rlen == BUF) return -1; /* header section larger than the buffer */
+    if (off == 0 && c->rlen == rbuf_size) return -1; /* header section larger than the buffer */
     memmove(c->rbuf, c->rbuf + off, (size_t)(c->rlen - off));
     c->rlen -= off;
     return outlen ? es_write(c, out, outlen) : 0;
@@ -137,7 +139,7 @@ static int es_http(struct conn *c) {
 /* Reads until a short read (drained) or a pending write; returns -1 to close. */
 static int es_readable(struct conn *c) {
     while (c->wlen == 0) {
-        int room = http_mode ? BUF - c->rlen : BUF;
+        int room = http_mode ? rbuf_size - c->rlen : rbuf_size;
         ssize_t n = read(c->fd, c->rbuf + (http_mode ? c->rlen : 0), (size_t)room);
         if (n == 0) return -1;
         if (n < 0) return errno == EAGAIN ? 0 : -1;
@@ -174,7 +176,7 @@ static void *es_worker(void *arg) {
                 while ((fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
                     int one = 1;
                     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-                    struct conn *nc = calloc(1, sizeof *nc);
+                    struct conn *nc = calloc(1, sizeof *nc + (size_t)rbuf_size);
                     if (!nc) die("calloc");
                     nc->fd = fd;
                     struct epoll_event cev = { .events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, .data.ptr = nc };
@@ -196,16 +198,21 @@ static void *es_worker(void *arg) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 3 || argc > 4 || (strcmp(argv[1], "echo") && strcmp(argv[1], "http"))) {
-        fprintf(stderr, "usage: epoll_server echo|http PORT [WORKERS]\n");
+    if (argc < 3 || argc > 5 || (strcmp(argv[1], "echo") && strcmp(argv[1], "http"))) {
+        fprintf(stderr, "usage: epoll_server echo|http PORT [WORKERS [BUFFER]]\n");
         return 2;
     }
     http_mode = !strcmp(argv[1], "http");
     char *end;
     port = (int)strtol(argv[2], &end, 10);
     if (*end || port < 0 || port > 65535) { fprintf(stderr, "epoll_server: bad PORT '%s'\n", argv[2]); return 2; }
-    int workers = argc == 4 ? (int)strtol(argv[3], &end, 10) : 1;
-    if (argc == 4 && (*end || workers < 1 || workers > 256)) { fprintf(stderr, "epoll_server: WORKERS must be 1..256\n"); return 2; }
+    int workers = argc >= 4 ? (int)strtol(argv[3], &end, 10) : 1;
+    if (argc >= 4 && (*end || workers < 1 || workers > 256)) { fprintf(stderr, "epoll_server: WORKERS must be 1..256\n"); return 2; }
+    if (argc == 5) {
+        long b = strtol(argv[4], &end, 10);
+        if (*end || b < 1 || b > MAX_BUFFER) { fprintf(stderr, "epoll_server: BUFFER must be 1..%d bytes\n", MAX_BUFFER); return 2; }
+        if (!http_mode) rbuf_size = (int)b; /* http keeps its 64 KiB request buffer */
+    }
     signal(SIGPIPE, SIG_IGN); /* a peer gone mid-write is an EPIPE, not the end of the server */
     es_refresh_response();
     int lfds[256];

@@ -3,8 +3,9 @@
  * one uv_loop per worker thread, each with its own SO_REUSEPORT listening socket (libuv
  * 1.44 has no UV_TCP_REUSEPORT, so the socket is made by hand and given to uv_tcp_open).
  *
- *   uv_server echo|http PORT [WORKERS]
+ *   uv_server echo|http PORT [WORKERS [BUFFER]]
  *
+ * BUFFER (echo only, default 65536): the size of each read (the alloc callback's buffer).
  * echo: writes back each chunk read (uv_try_write, then uv_write of a copy of any rest). http: answers every complete request (framed by the
  * blank line, not validated) with the plaintext response, one uv_write per read.
  */
@@ -21,13 +22,16 @@
 #include <unistd.h>
 #include <uv.h>
 
-#define BUF 65536
+#define BUF 65536             /* http's request buffer, and echo's default read size */
+#define MAX_BUFFER (16 << 20)
 
 struct conn {
     uv_tcp_t tcp;
     int rlen;           /* http: unparsed request bytes */
-    char rbuf[BUF];
+    char rbuf[];        /* rbuf_size bytes */
 };
+
+static int rbuf_size = BUF;
 
 struct wreq {
     uv_write_t req;
@@ -95,7 +99,7 @@ static void us_refresh_response(void) {
 static void us_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
     (void)suggested;
     struct conn *c = h->data; /* reads land in the connection's buffer (echo: from its start) */
-    *buf = uv_buf_init(c->rbuf + c->rlen, (unsigned)(BUF - c->rlen));
+    *buf = uv_buf_init(c->rbuf + c->rlen, (unsigned)(rbuf_size - c->rlen));
 }
 
 static void us_http(struct conn *c, ssize_t n) {
@@ -106,7 +110,7 @@ static void us_http(struct conn *c, ssize_t n) {
         off = (int)(end - c->rbuf) + 4;
         count++;
     }
-    if (off == 0 && c->rlen == BUF) { uv_close((uv_handle_t *)&c->tcp, us_on_close); return; }
+    if (off == 0 && c->rlen == rbuf_size) { uv_close((uv_handle_t *)&c->tcp, us_on_close); return; }
     memmove(c->rbuf, c->rbuf + off, (size_t)(c->rlen - off));
     c->rlen -= off;
     if (count == 0) return;
@@ -133,7 +137,7 @@ static void us_on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
 
 static void us_on_connection(uv_stream_t *server, int status) {
     if (status < 0) return;
-    struct conn *c = malloc(sizeof *c);
+    struct conn *c = malloc(sizeof *c + (size_t)rbuf_size);
     if (!c) die("malloc", 0);
     c->rlen = 0;
     uv_tcp_init(server->loop, &c->tcp);
@@ -175,16 +179,21 @@ static void us_worker(void *arg) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 3 || argc > 4 || (strcmp(argv[1], "echo") && strcmp(argv[1], "http"))) {
-        fprintf(stderr, "usage: uv_server echo|http PORT [WORKERS]\n");
+    if (argc < 3 || argc > 5 || (strcmp(argv[1], "echo") && strcmp(argv[1], "http"))) {
+        fprintf(stderr, "usage: uv_server echo|http PORT [WORKERS [BUFFER]]\n");
         return 2;
     }
     http_mode = !strcmp(argv[1], "http");
     char *end;
     port = (int)strtol(argv[2], &end, 10);
     if (*end || port < 0 || port > 65535) { fprintf(stderr, "uv_server: bad PORT '%s'\n", argv[2]); return 2; }
-    int workers = argc == 4 ? (int)strtol(argv[3], &end, 10) : 1;
-    if (argc == 4 && (*end || workers < 1 || workers > 256)) { fprintf(stderr, "uv_server: WORKERS must be 1..256\n"); return 2; }
+    int workers = argc >= 4 ? (int)strtol(argv[3], &end, 10) : 1;
+    if (argc >= 4 && (*end || workers < 1 || workers > 256)) { fprintf(stderr, "uv_server: WORKERS must be 1..256\n"); return 2; }
+    if (argc == 5) {
+        long b = strtol(argv[4], &end, 10);
+        if (*end || b < 1 || b > MAX_BUFFER) { fprintf(stderr, "uv_server: BUFFER must be 1..%d bytes\n", MAX_BUFFER); return 2; }
+        if (!http_mode) rbuf_size = (int)b; /* http keeps its 64 KiB request buffer */
+    }
     signal(SIGPIPE, SIG_IGN); /* libuv leaves SIGPIPE alone: a peer gone mid-write must not kill us */
     int fds[256];
     for (int i = 0; i < workers; i++) fds[i] = us_listen_fd();

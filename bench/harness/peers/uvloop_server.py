@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """uvloop peer for the harness: asyncio Protocol echo and HTTP plaintext servers on uvloop.
 
-    uvloop_server.py echo|http PORT [WORKERS]
+    uvloop_server.py echo|http PORT [WORKERS [BUFFER]]
 
-WORKERS > 1 forks that many processes, each with its own loop and SO_REUSEPORT listener
+echo is an asyncio.BufferedProtocol: every read goes into the connection's BUFFER-byte buffer
+(default 65536; the harness gives every contestant the same read size). WORKERS > 1 forks that many processes, each with its own loop and SO_REUSEPORT listener
 (a Python event loop is single-threaded). Uses uvloop.new_event_loop(): Debian 12's uvloop
 0.17 has no uvloop.run. http answers every complete request (framed by the blank line, not
 validated) with the plaintext response, one transport.write per data_received.
@@ -20,13 +21,23 @@ from email.utils import formatdate
 import uvloop
 
 
-class Echo(asyncio.Protocol):
+MAX_BUFFER = 16 << 20
+
+
+class Echo(asyncio.BufferedProtocol):
+    size = 65536
+
     def connection_made(self, transport):
         transport.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.transport = transport
+        self.buf = bytearray(self.size)
+        self.view = memoryview(self.buf)
 
-    def data_received(self, data):
-        self.transport.write(data)
+    def get_buffer(self, sizehint):
+        return self.view
+
+    def buffer_updated(self, nbytes):
+        self.transport.write(self.buf[:nbytes])  # a copy: the buffer is reused by the next read
 
 
 class Plaintext(asyncio.Protocol):
@@ -81,15 +92,16 @@ def serve(sock, protocol):
 
 
 def main(argv):
-    if len(argv) not in (3, 4) or argv[1] not in ("echo", "http"):
-        sys.exit("usage: uvloop_server.py echo|http PORT [WORKERS]")
+    if len(argv) not in (3, 4, 5) or argv[1] not in ("echo", "http"):
+        sys.exit("usage: uvloop_server.py echo|http PORT [WORKERS [BUFFER]]")
     try:
         port = int(argv[2])
-        workers = int(argv[3]) if len(argv) == 4 else 1
+        workers = int(argv[3]) if len(argv) >= 4 else 1
+        Echo.size = int(argv[4]) if len(argv) == 5 else Echo.size
     except ValueError:
-        sys.exit("uvloop_server.py: PORT and WORKERS must be integers")
-    if not 0 <= port <= 65535 or not 1 <= workers <= 256:
-        sys.exit("uvloop_server.py: PORT must be 0..65535 and WORKERS 1..256")
+        sys.exit("uvloop_server.py: PORT, WORKERS and BUFFER must be integers")
+    if not 0 <= port <= 65535 or not 1 <= workers <= 256 or not 1 <= Echo.size <= MAX_BUFFER:
+        sys.exit("uvloop_server.py: PORT must be 0..65535, WORKERS 1..256 and BUFFER 1..%d" % MAX_BUFFER)
     protocol = Echo if argv[1] == "echo" else Plaintext
     socks = [listener(port)]
     port = socks[0].getsockname()[1]

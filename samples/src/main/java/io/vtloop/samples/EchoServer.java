@@ -14,21 +14,28 @@ import java.util.Set;
  */
 public final class EchoServer {
 
-    private static final int BUFFER_SIZE = 16 * 1024;
-
     private EchoServer() {}
 
-    /** Options: {@code --port} (default 9000), {@code --host}, {@code --backlog}, {@code --threads}. */
+    /**
+     * Options: {@code --port} (default 9000), {@code --buffer} (bytes per read, 1 to 16 MiB, default
+     * 16 KiB), {@code --host}, {@code --backlog}, {@code --threads}.
+     */
     public static void main(String[] args) throws InterruptedException {
-        ServerOptions options = ServerOptions.orExit("EchoServer", a -> ServerOptions.parse(a, 9000, Set.of()), args);
-        BlockingServer.run("EchoServer", options, EchoServer::serve);
+        record Config(ServerOptions options, int buffer) {}
+        Config c = ServerOptions.orExit("EchoServer", a -> {
+            ServerOptions o = ServerOptions.parse(a, 9000, Set.of(ServerOptions.BUFFER));
+            return new Config(o, o.buffer());
+        }, args);
+        int buffer = c.buffer();
+        BlockingServer.run("EchoServer", c.options(), s -> serve(s, buffer));
     }
 
-    static void serve(Socket socket) throws IOException {
+    /** Echoes {@code socket} until EOF, reading at most {@code bufferSize} bytes at a time. */
+    static void serve(Socket socket, int bufferSize) throws IOException {
         socket.setTcpNoDelay(true);
         InputStream in = socket.getInputStream();
         OutputStream out = socket.getOutputStream();
-        byte[] buf = new byte[BUFFER_SIZE];
+        byte[] buf = new byte[bufferSize];
         int n;
         while ((n = in.read(buf)) > 0) {
             out.write(buf, 0, n);

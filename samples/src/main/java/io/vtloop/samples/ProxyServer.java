@@ -18,29 +18,32 @@ import java.util.Set;
  */
 public final class ProxyServer {
 
-    private static final int BUFFER_SIZE = 16 * 1024;
-
     private ProxyServer() {}
 
-    /** Options: {@code --target host:port} (required), {@code --port} (default 9100), and the common ones. */
+    /**
+     * Options: {@code --target host:port} (required), {@code --port} (default 9100), {@code --buffer}
+     * (bytes per read and direction, 1 to 16 MiB, default 16 KiB), and the common ones.
+     */
     public static void main(String[] args) throws InterruptedException {
-        record Config(ServerOptions options, ServerOptions.HostPort target) {}
+        record Config(ServerOptions options, ServerOptions.HostPort target, int buffer) {}
         Config c = ServerOptions.orExit("ProxyServer", a -> {
-            ServerOptions o = ServerOptions.parse(a, 9100, Set.of("target"));
-            return new Config(o, o.hostPort("target"));
+            ServerOptions o = ServerOptions.parse(a, 9100, Set.of("target", ServerOptions.BUFFER));
+            return new Config(o, o.hostPort("target"), o.buffer());
         }, args);
         String host = c.target().host();
         int port = c.target().port();
+        int buffer = c.buffer();
         ConnectionThreads threads = c.options().threads;
-        BlockingServer.run("ProxyServer", c.options(), client -> serve(client, host, port, threads));
+        BlockingServer.run("ProxyServer", c.options(), client -> serve(client, host, port, threads, buffer));
     }
 
-    static void serve(Socket client, String host, int port, ConnectionThreads threads) throws IOException {
+    static void serve(Socket client, String host, int port, ConnectionThreads threads, int bufferSize)
+            throws IOException {
         try (Socket target = new Socket(host, port)) {
             client.setTcpNoDelay(true);
             target.setTcpNoDelay(true);
-            Thread down = threads.start(() -> relay(target, client));
-            relay(client, target);
+            Thread down = threads.start(() -> relay(target, client, bufferSize));
+            relay(client, target, bufferSize);
             try {
                 down.join();
             } catch (InterruptedException e) {
@@ -50,8 +53,8 @@ public final class ProxyServer {
     }
 
     /** Copies {@code from} to {@code to} until EOF, then half-closes {@code to}; on error closes both. */
-    private static void relay(Socket from, Socket to) {
-        byte[] buf = new byte[BUFFER_SIZE];
+    private static void relay(Socket from, Socket to, int bufferSize) {
+        byte[] buf = new byte[bufferSize];
         try {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();

@@ -19,6 +19,13 @@ final class ServerOptions {
 
     private static final Set<String> COMMON = Set.of("host", "port", "backlog", "threads");
 
+    /** The {@code --buffer} option of the relaying samples: bytes per read (and per write). */
+    static final String BUFFER = "buffer";
+    /** The read size without {@code --buffer}. */
+    static final int DEFAULT_BUFFER = 16 * 1024;
+    /** The largest {@code --buffer}: one array of this size per connection (per direction for the proxy). */
+    static final int MAX_BUFFER = 16 << 20;
+
     private final Map<String, String> values;
     final String host;
     final int port;
@@ -106,6 +113,17 @@ final class ServerOptions {
             throw new IllegalArgumentException("option --" + name + " must be in [" + min + ", " + max + "], got " + v);
         }
         return v;
+    }
+
+    /**
+     * The value of {@code --buffer}: bytes each read asks for, in [1, {@link #MAX_BUFFER}], or
+     * {@link #DEFAULT_BUFFER} when absent. Only samples that name {@link #BUFFER} among their
+     * extra options accept it.
+     *
+     * @throws IllegalArgumentException if the value is not a decimal integer in range
+     */
+    int buffer() {
+        return integer(BUFFER, DEFAULT_BUFFER, 1, MAX_BUFFER);
     }
 
     /**

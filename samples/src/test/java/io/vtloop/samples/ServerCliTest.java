@@ -25,6 +25,12 @@ class ServerCliTest {
         "ProxyServer | --target localhost            | option --target must be host:port, got 'localhost'",
         "ProxyServer | --target localhost:0          | option --target needs a port in [1, 65535]",
         "EchoServer  | --target 127.0.0.1:1          | unknown option --target",
+        "EchoServer  | --buffer 0                    | option --buffer must be in [1, 16777216], got 0",
+        "EchoServer  | --buffer=16777217             | option --buffer must be in [1, 16777216], got 16777217",
+        "EchoServer  | --buffer 64k                  | option --buffer must be an integer, got '64k'",
+        "EchoServer  | --buffer                      | option --buffer needs a value",
+        "ProxyServer | --target 127.0.0.1:1 --buffer -1 | option --buffer must be in [1, 16777216], got -1",
+        "HttpServer  | --buffer 4096                 | unknown option --buffer",
     })
     void badOptionsExitWithStatus2(String sample, String args, String message) throws Exception {
         Class<?> main = Class.forName("io.vtloop.samples." + sample);

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -17,8 +18,10 @@ import java.net.InetSocketAddress;
 /**
  * The netty-epoll peer of the benchmark harness: an event-loop echo or HTTP plaintext server
  * on Netty's native epoll transport, one event loop per worker (the first also accepts).
+ * Echo reads into buffers of exactly BUFFER bytes (a {@link FixedRecvByteBufAllocator}, default
+ * 65536, so every harness contestant reads the same size); HTTP keeps Netty's adaptive allocator.
  *
- * <pre>java -cp bench/target/benchmarks.jar io.vtloop.bench.peers.NettyServer echo|http PORT [WORKERS]</pre>
+ * <pre>java -cp bench/target/benchmarks.jar io.vtloop.bench.peers.NettyServer echo|http PORT [WORKERS [BUFFER]]</pre>
  *
  * Prints {@code listening on <port>} once bound.
  */
@@ -28,18 +31,23 @@ public final class NettyServer {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        if (args.length < 2 || args.length > 3 || !(args[0].equals("echo") || args[0].equals("http"))) {
-            usage("expected echo|http PORT [WORKERS]");
+        if (args.length < 2 || args.length > 4 || !(args[0].equals("echo") || args[0].equals("http"))) {
+            usage("expected echo|http PORT [WORKERS [BUFFER]]");
         }
         boolean http = args[0].equals("http");
         int port = parse(args[1], "PORT", 0, 65535);
-        int workers = args.length == 3 ? parse(args[2], "WORKERS", 1, 256) : 1;
+        int workers = args.length >= 3 ? parse(args[2], "WORKERS", 1, 256) : 1;
+        int buffer = args.length == 4 ? parse(args[3], "BUFFER", 1, 16 << 20) : 65536;
         if (!Epoll.isAvailable()) {
             throw new IllegalStateException("Netty native epoll is unavailable", Epoll.unavailabilityCause());
         }
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(workers, EpollIoHandler.newFactory());
         try {
-            Channel server = new ServerBootstrap()
+            ServerBootstrap bootstrap = new ServerBootstrap();
+            if (!http) {
+                bootstrap.childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(buffer));
+            }
+            Channel server = bootstrap
                     .group(group)
                     .channel(EpollServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 4096)
@@ -78,7 +86,7 @@ public final class NettyServer {
 
     private static void usage(String problem) {
         System.err.println("NettyServer: " + problem);
-        System.err.println("usage: NettyServer echo|http PORT [WORKERS]");
+        System.err.println("usage: NettyServer echo|http PORT [WORKERS [BUFFER]]");
         System.exit(2);
     }
 }

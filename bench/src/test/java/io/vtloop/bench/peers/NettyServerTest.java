@@ -41,8 +41,10 @@ class NettyServerTest {
         return new ProcessBuilder(cmd);
     }
 
-    private int start(String mode) throws IOException {
-        server = jvm(mode, "0", "2").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    private int start(String mode, String... more) throws IOException {
+        List<String> args = new ArrayList<>(List.of(mode, "0", "2"));
+        args.addAll(List.of(more));
+        server = jvm(args.toArray(String[]::new)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
         assertTrue(line != null && line.startsWith("listening on "), "first line: " + line);
@@ -51,8 +53,25 @@ class NettyServerTest {
 
     @Test
     void echoesBytesExactly() throws Exception {
-        int port = start("echo");
-        byte[] payload = new byte[256 * 1024];
+        assertEchoes(start("echo"), 256 * 1024);
+    }
+
+    @Test
+    void echoesBytesExactlyThroughAFixedSmallReadBuffer() throws Exception {
+        assertEchoes(start("echo", "7"), 20_000); // BUFFER 7: many 7-byte reads per write
+    }
+
+    @Test
+    void rejectsABadBuffer() throws Exception {
+        Process p = jvm("echo", "0", "1", "0").redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue());
+        assertTrue(output.contains("BUFFER must be an integer in 1..16777216, got '0'"), output);
+    }
+
+    private static void assertEchoes(int port, int size) throws Exception {
+        byte[] payload = new byte[size];
         new Random(7).nextBytes(payload);
         try (Socket s = new Socket("127.0.0.1", port)) {
             Thread writer = Thread.ofVirtual().start(() -> {
