@@ -98,8 +98,8 @@ for ((fork = 1; fork <= forks; fork++)); do
             -f 1 -wi "$wi" -w "$itime" -i "$iters" -r "$itime" -foe true \
             -jvmArgsPrepend "-Djdk.virtualThreadScheduler.parallelism=$c -Dvtloop.carriers=$c -Dvtloop.bench.cores=$c" \
             -rf json -rff "$out/raw/$name.json" > "$out/raw/$name.log" 2>&1; then
-          echo "runtime-suite.sh: $b.$s failed on $c core(s); the end of $out/raw/$name.log:" >&2
-          grep -v '^WARNING' "$out/raw/$name.log" | tail -30 >&2
+          echo "runtime-suite.sh: $b.$s failed on $c core(s); from $out/raw/$name.log:" >&2
+          grep -E '^[A-Za-z0-9.$]+(Exception|Error)(:|$)|^Error' "$out/raw/$name.log" | awk '!seen[$0]++' | head -6 >&2 || true
           exit 1
         fi
       done
