@@ -5,7 +5,7 @@
 #   mvn -B -ntp verify -pl bench -am        (bench/target/benchmarks.jar, agent/target/vtloop-agent.jar)
 # first. Usage:
 #   bench/runtime-suite.sh [--quick|--full] [--forks N] [--cores 1,2] [--only REGEX] [--out DIR]
-#     --quick   2 forks, 2 x 0.5 s warm-up + 3 x 0.5 s measured iterations per fork (default; 6.5 min on a loaded 2-core machine)
+#     --quick   2 forks, 2 x 0.5 s warm-up + 3 x 0.5 s measured iterations per fork (default; 64 forks x 2.5 s + start-ups)
 #     --full    5 forks, 5 x 1 s warm-up + 5 x 1 s measured (~30 min)
 #     --forks N, --wi N, --i N, --time T   override the mode's forks, iterations and iteration time (JMH syntax: 500ms, 1s)
 #     --cores   which rows to run: 1 (taskset -c 0), 2 (taskset -c 0,1), or 1,2 (default)
