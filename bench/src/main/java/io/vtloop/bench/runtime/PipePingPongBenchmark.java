@@ -1,4 +1,4 @@
-package io.vtloop.bench.scheduler;
+package io.vtloop.bench.runtime;
 
 import org.openjdk.jmh.annotations.*;
 

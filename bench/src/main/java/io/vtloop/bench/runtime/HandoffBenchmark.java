@@ -1,4 +1,4 @@
-package io.vtloop.bench.scheduler;
+package io.vtloop.bench.runtime;
 
 import io.vtloop.Vtloop;
 import org.openjdk.jmh.annotations.*;
