@@ -33,6 +33,10 @@ import static java.lang.constant.ConstantDescs.*;
  *                              Runnable)                       first, then the original body
  *  java.lang.VirtualThread     schedule(Runnable,long,TimeUnit) VirtualThreadHooks.schedule(...) first: a timer
  *                                                              on the current carrier; null: the JDK's timers
+ *  java.lang.VirtualThread     parkOnCarrierThread(boolean,    VirtualThreadHooks.pinnedPark() first: lend the
+ *                              long)                           carrier, as for a Blocker call
+ *  java.lang.VirtualThread     tryYield()                      VirtualThreadHooks.yielding() first: resubmit
+ *                                                              behind outside work when the queue is empty
  *  jdk.internal.misc.Blocker   begin(), end(boolean)           VirtualThreadHooks.beginBlocking/endBlocking first:
  *                                                              lend the carrier to a spare (compensation)
  *  sun.nio.ch.Poller           &lt;clinit&gt;                        nothing: the JDK's pollers are never created
@@ -90,6 +94,13 @@ final class JdkPatches {
                       .labelBinding(jdkTimer)
                       .pop();
                 }));
+
+        // java.lang.VirtualThread: a pinned park lends the carrier, like a Blocker call
+        add("java.lang.VirtualThread", new Edit("parkOnCarrierThread", MethodTypeDesc.of(CD_void, CD_boolean, CD_long),
+                true, cb -> cb.invokestatic(CD_VT_HOOKS, "pinnedPark", MTD_void)));
+        // java.lang.VirtualThread: Thread.yield queues behind outside work, as on the JDK
+        add("java.lang.VirtualThread", new Edit("tryYield", MTD_void,
+                true, cb -> cb.invokestatic(CD_VT_HOOKS, "yielding", MTD_void)));
 
         // jdk.internal.misc.Blocker: a blocking call lends the carrier to a spare thread
         add("jdk.internal.misc.Blocker", new Edit("begin", MethodTypeDesc.of(CD_boolean), true, cb -> {

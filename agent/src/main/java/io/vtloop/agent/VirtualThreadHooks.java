@@ -44,6 +44,23 @@ public final class VirtualThreadHooks {
     }
 
     /**
+     * First statement of {@code VirtualThread.parkOnCarrierThread(timed, nanos)}: a pinned
+     * virtual thread is about to park its carrier's OS thread; the carrier is lent to a spare
+     * exactly as for a {@code Blocker} call, so its queue, fds and timers keep moving.
+     */
+    public static void pinnedPark() {
+        AgentAccess.pinnedPark();
+    }
+
+    /**
+     * First statement of {@code VirtualThread.tryYield()}: the thread's continuation will be
+     * resubmitted behind work from outside when its carrier's queue is empty, as on the JDK.
+     */
+    public static void yielding() {
+        AgentAccess.yielding();
+    }
+
+    /**
      * First statement of {@code Blocker.end(attempted)}: true (skip the JDK's body, which
      * expects a ForkJoinPool carrier) when {@link #beginBlocking} handled the begin. The
      * carrier thread takes its carrier back once the continuation it runs returns.

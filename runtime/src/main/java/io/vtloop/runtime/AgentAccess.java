@@ -50,6 +50,9 @@ public final class AgentAccess {
         return installed;
     }
 
+    /** The current virtual thread is about to {@code Thread.yield}: it queues behind outside work, as on the JDK. */
+    public static void yielding() { installed.yielding(); }
+
     /** A park timeout on the current carrier's timers, or null off the carriers (the JDK's timers then). */
     public static Future<?> schedule(Runnable task, long delayNanos) {
         return installed.schedule(task, delayNanos);
@@ -59,6 +62,12 @@ public final class AgentAccess {
 
     /** The current virtual thread will block its carrier's OS thread: lend the carrier. True if handled. */
     public static boolean beginBlocking() { return installed.beginBlocking(); }
+
+    /**
+     * The current virtual thread parks while pinned ({@code VirtualThread.parkOnCarrierThread}):
+     * its carrier's OS thread will block, so the carrier is lent like for a blocking call.
+     */
+    public static void pinnedPark() { installed.beginBlocking(); }
 
     /** True when the current thread is one of the installed scheduler's threads or runs on one. */
     public static boolean onCarrier() { return installed.onCarrier(); }

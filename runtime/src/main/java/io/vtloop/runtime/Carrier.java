@@ -5,7 +5,8 @@ import io.vtloop.binding.EventBuffer;
 
 import java.io.IOException;
 import java.lang.invoke.VarHandle;
-import java.util.ArrayDeque;
+import java.lang.invoke.MethodHandles;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -43,8 +44,25 @@ final class Carrier {
     private final int pollInterval;
     private final WakeupGate gate = new WakeupGate();
     final Timers timers = new Timers(this);
-    private final ArrayDeque<Runnable> overflow = new ArrayDeque<>();   // serving thread only
+    /** Tasks past the ring, FIFO; the serving thread adds, it and the {@link Monitor} take. */
+    private final ConcurrentLinkedDeque<Runnable> overflow = new ConcurrentLinkedDeque<>();
     private int tick;
+    /**
+     * Tasks begun and ended: odd while a task runs. Written by the serving thread with release
+     * (a plain store on x86), read by the {@link Monitor}, which serves this carrier when the same
+     * odd value stays for longer than {@code vtloop.stallMillis}.
+     */
+    @SuppressWarnings("unused") private volatile long taskSeq;
+    private static final java.lang.invoke.VarHandle TASK_SEQ;
+    static {
+        try {
+            TASK_SEQ = MethodHandles.lookup().findVarHandle(Carrier.class, "taskSeq", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+    /** Set by a virtual thread's {@code Thread.yield} on this carrier; serving thread only. */
+    boolean yielding;
     private int failures;                       // consecutive failures of step(); serving thread only
     final CarrierStats stats = new CarrierStats();
 
@@ -77,7 +95,7 @@ final class Carrier {
      */
     void push(Runnable task) {
         if (!overflow.isEmpty() || !queue.offer(task)) {
-            overflow.addLast(task);
+            overflow.offerLast(task);
             return;
         }
         if (queue.size() > 1) {                           // surplus: let a sleeper steal
@@ -130,6 +148,29 @@ final class Carrier {
 
     private void run(Runnable task) {
         stats.tasks++;
+        yielding = false;
+        long seq = (long) TASK_SEQ.getOpaque(this);
+        TASK_SEQ.setRelease(this, seq + 1);          // odd: running
+        try {
+            runTask(task);
+        } finally {
+            if (compensation.isHolder(Thread.currentThread())) TASK_SEQ.setRelease(this, seq + 2);
+        }
+    }
+
+    /** The running task's thread lends this carrier to a spare ({@link Compensation#lend}): no task runs here now. */
+    void taskLeft() {
+        long seq = (long) TASK_SEQ.getOpaque(this);
+        if ((seq & 1) != 0) TASK_SEQ.setRelease(this, seq + 1);
+    }
+
+    /** The {@link Monitor}'s view: the task counter, odd while a task runs. */
+    long taskSeq() { return (long) TASK_SEQ.getOpaque(this); }
+
+    /** True while the serving thread runs a task (serving thread only). */
+    boolean inTask() { return (((long) TASK_SEQ.getOpaque(this)) & 1) != 0; }
+
+    private void runTask(Runnable task) {
         var stall = new CarrierEvents.CarrierStall();   // JFR
         stall.begin();
         task.run();
@@ -163,7 +204,10 @@ final class Carrier {
         Runnable t;
         if (tick % INJECTED_EVERY == 0 && (t = scheduler.pollInjected()) != null) return t;
         if ((t = queue.poll()) != null) {
-            while (!overflow.isEmpty() && queue.offer(overflow.peekFirst())) overflow.pollFirst();   // top up
+            Runnable o;                                  // top up from the overflow
+            while (queue.size() < RunQueue.CAPACITY && (o = overflow.pollFirst()) != null) {
+                if (!queue.offer(o)) { overflow.offerFirst(o); break; }
+            }
             return t;
         }
         if ((t = overflow.pollFirst()) != null) return t;
@@ -197,6 +241,22 @@ final class Carrier {
             Thread.onSpinWait();
         } while (System.nanoTime() - end < 0);
         return false;
+    }
+
+    /**
+     * Called by the {@link Monitor} while this carrier's current task has run too long: takes
+     * what the carrier owns off it (its queued tasks go to the shared queue, its due timers
+     * fire, its poller's events are dispatched, waking threads onto other carriers) so that
+     * nothing waits for the thread that serves it. Any thread but the serving one.
+     */
+    void serveWhileBusy(EventBuffer buffer) throws IOException {
+        Runnable t;
+        while ((t = queue.poll()) != null) scheduler.injectFromMonitor(t);
+        while ((t = overflow.pollFirst()) != null) scheduler.injectFromMonitor(t);
+        timers.fireDue();
+        int n = poller.poll(buffer, 0);
+        stats.monitorEvents += n;   // racy, statistics only
+        scheduler.readiness.dispatch(buffer, n);
     }
 
     /** Polls this carrier's poller and dispatches the events; returns the number of events. */

@@ -32,12 +32,15 @@ public final class CarrierScheduler implements VtloopScheduler {
 
     final Carrier[] carriers;
     final Readiness readiness = new Readiness();
-    final SparePool spares = new SparePool(this);
+    final SparePool spares;
+    private final Monitor monitor;                  // null with vtloop.stallMillis=0
     private final ConcurrentLinkedQueue<Runnable> injected = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
 
     private CarrierScheduler(Config config) throws IOException {
         this.carriers = new Carrier[config.carriers()];
+        this.spares = new SparePool(this, Math.max(0, config.maxPoolSize() - config.carriers()),
+                config.spareKeepAliveMillis() * 1_000_000L);
         try {
             for (int i = 0; i < carriers.length; i++)
                 carriers[i] = new Carrier(this, i, config);
@@ -45,6 +48,7 @@ public final class CarrierScheduler implements VtloopScheduler {
             for (Carrier c : carriers) if (c != null) c.exit();
             throw e;
         }
+        this.monitor = config.stallMillis() > 0 ? new Monitor(this, config.stallMillis() * 1_000_000L) : null;
     }
 
     /**
@@ -60,6 +64,7 @@ public final class CarrierScheduler implements VtloopScheduler {
             throw new UncheckedIOException(e);
         }
         for (Carrier c : s.carriers) c.primary.start();
+        if (s.monitor != null) s.monitor.start();
         return s;
     }
 
@@ -79,9 +84,10 @@ public final class CarrierScheduler implements VtloopScheduler {
             return;
         }
         closed = true;
-        for (Carrier c : carriers) c.wakeup();
-        awaitCarriers();
         try {
+            if (monitor != null) monitor.shutdown();   // before the pollers close
+            for (Carrier c : carriers) c.wakeup();
+            awaitCarriers();
             spares.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -114,15 +120,36 @@ public final class CarrierScheduler implements VtloopScheduler {
 
     /**
      * Queues a virtual thread's continuation: on the current carrier if the caller runs on
-     * one, else on the shared queue.
+     * one, else on the shared queue. A thread that yields ({@code Thread.yield}) while its
+     * carrier's queue is empty goes to the shared queue, behind work submitted from outside, as
+     * on the JDK's scheduler ({@code VirtualThread.afterYield}).
      *
      * @throws RejectedExecutionException from a thread outside this scheduler once it is closed
      */
     @Override
     public void execute(Runnable task) {
         Carrier c = currentCarrier();
-        if (c != null) c.push(task);
-        else inject(task);
+        if (c == null) {
+            inject(task);
+        } else if (c.yielding && !Thread.currentThread().isVirtual()) {   // afterYield, unmounted
+            c.yielding = false;
+            if (c.hasLocalWork()) c.push(task);
+            else inject(task);
+        } else {
+            c.push(task);
+        }
+    }
+
+    /** The Monitor moves a busy carrier's queued task to the shared queue. */
+    void injectFromMonitor(Runnable task) {
+        injected.offer(task);
+        for (Carrier c : carriers) if (c.wakeIfSleeping()) return;
+    }
+
+    /** The current virtual thread is about to yield ({@code VirtualThread.tryYield}); see {@link #execute}. */
+    void yielding() {
+        Carrier c = currentCarrier();
+        if (c != null) c.yielding = true;
     }
 
     private void inject(Runnable task) {
@@ -171,9 +198,7 @@ public final class CarrierScheduler implements VtloopScheduler {
         if (!Thread.currentThread().isVirtual()) return false;
         if (!(JLA.currentCarrierThread() instanceof CarrierThread t) || t.scheduler != this) return false;
         Carrier c = t.carrier;
-        if (c == null) return false;
-        c.compensation.lend(t);
-        return true;
+        return c != null && c.compensation.lend(t);
     }
 
     /**
@@ -207,6 +232,7 @@ public final class CarrierScheduler implements VtloopScheduler {
         var m = new LinkedHashMap<String, Long>();
         for (Carrier c : carriers) c.stats.addTo(m);
         m.put("spares", (long) spares.created());
+        m.put("sparesAlive", (long) spares.alive());
         return m;
     }
 

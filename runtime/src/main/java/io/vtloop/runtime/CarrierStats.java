@@ -19,6 +19,8 @@ final class CarrierStats {
     long timersFired;      // park timeouts fired from this carrier
     long timersCancelled;  // park timeouts cancelled before firing
     long compensations;    // times this carrier was lent to a spare thread (blocking calls)
+    long monitorServes;    // times the Monitor served this carrier while its task ran too long
+    long monitorEvents;    // events the Monitor dispatched for it meanwhile
     long loopFailures;     // exceptions out of the carrier loop itself (a vtloop bug or a poller error)
 
     void addTo(Map<String, Long> m) {
@@ -33,6 +35,8 @@ final class CarrierStats {
         m.merge("timersFired", timersFired, Long::sum);
         m.merge("timersCancelled", timersCancelled, Long::sum);
         m.merge("compensations", compensations, Long::sum);
+        m.merge("monitorServes", monitorServes, Long::sum);
+        m.merge("monitorEvents", monitorEvents, Long::sum);
         m.merge("loopFailures", loopFailures, Long::sum);
     }
 }

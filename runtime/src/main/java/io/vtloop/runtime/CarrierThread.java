@@ -41,5 +41,6 @@ final class CarrierThread extends Thread {
             while (c.compensation.keepServing(this)) c.step();
             scheduler.spares.giveBack(this);
         }
+        // retired or closed: awaitCarrier counted it out
     }
 }

@@ -45,11 +45,14 @@ final class Compensation {
     /**
      * The virtual thread on {@code self} starts an operation that may block the OS thread:
      * a spare serves the carrier meanwhile. {@code self} takes it back after the continuation it
-     * runs returns ({@link #reclaim}).
+     * runs returns ({@link #reclaim}). Returns false, changing nothing, when the pool is at its
+     * cap ({@code jdk.virtualThreadScheduler.maxPoolSize}).
      */
-    void lend(CarrierThread self) {
-        self.carrier = null;
+    boolean lend(CarrierThread self) {
         CarrierThread spare = spares.take();
+        if (spare == null) return false;              // at maxPoolSize: the call blocks the carrier, as on the JDK
+        carrier.taskLeft();
+        self.carrier = null;
         holder = spare;
         carrier.stats.compensations++;
         var event = new CarrierEvents.Compensation();
@@ -59,6 +62,7 @@ final class Compensation {
             event.commit();
         }
         spare.assign(carrier);
+        return true;
     }
 
     /** The primary thread, back from a blocking call, takes the carrier back from its spare. */

@@ -10,23 +10,34 @@ package io.vtloop.runtime;
  * <table>
  * <tr><th>property</th><th>accepted</th><th>default</th></tr>
  * <tr><td>vtloop.enabled</td><td>true, false</td><td>true</td></tr>
- * <tr><td>vtloop.carriers</td><td>1..1024</td><td>available processors</td></tr>
+ * <tr><td>vtloop.carriers</td><td>1..1024</td><td>{@code jdk.virtualThreadScheduler.parallelism}, else available processors</td></tr>
  * <tr><td>vtloop.pollInterval</td><td>1..65536 (tasks run between event polls of a busy carrier)</td><td>32</td></tr>
  * <tr><td>vtloop.spin</td><td>0..1000000 (µs a carrier busy-polls before sleeping)</td><td>0</td></tr>
+ * <tr><td>vtloop.stallMillis</td><td>0..60000 (a task running longer has its carrier served by the monitor; 0: no monitor)</td><td>10</td></tr>
+ * <tr><td>vtloop.spareKeepAliveMillis</td><td>1..3600000 (an idle spare thread retires after this)</td><td>30000</td></tr>
  * <tr><td>vtloop.stats</td><td>true, false</td><td>false</td></tr>
  * <tr><td>vtloop.verbose</td><td>true, false</td><td>false</td></tr>
  * </table>
+ * The JDK's own settings apply as they do to its scheduler: {@code jdk.virtualThreadScheduler.parallelism}
+ * (1..1024 here) is the default of {@code vtloop.carriers}, and {@code jdk.virtualThreadScheduler.maxPoolSize}
+ * (default: max(carriers, 256), at least the carriers) caps carriers plus spare threads.
  */
 public record Config(boolean enabled, int carriers, int pollInterval, int spinMicros,
+                     int maxPoolSize, int stallMillis, int spareKeepAliveMillis,
                      boolean stats, boolean verbose) {
 
     /** Reads the properties of this JVM. */
     public static Config fromSystemProperties() {
+        int parallelism = integer("jdk.virtualThreadScheduler.parallelism", Runtime.getRuntime().availableProcessors(), 1, 1024);
+        int carriers = integer("vtloop.carriers", parallelism, 1, 1024);
         return new Config(
                 bool("vtloop.enabled", true),
-                integer("vtloop.carriers", Runtime.getRuntime().availableProcessors(), 1, 1024),
+                carriers,
                 integer("vtloop.pollInterval", 32, 1, 65536),
                 integer("vtloop.spin", 0, 0, 1_000_000),
+                Math.max(carriers, integer("jdk.virtualThreadScheduler.maxPoolSize", Math.max(carriers, 256), 1, 32767)),
+                integer("vtloop.stallMillis", 10, 0, 60_000),
+                integer("vtloop.spareKeepAliveMillis", 30_000, 1, 3_600_000),
                 bool("vtloop.stats", false),
                 bool("vtloop.verbose", false));
     }
@@ -36,7 +47,8 @@ public record Config(boolean enabled, int carriers, int pollInterval, int spinMi
         Config d = fromSystemProperties();
         if (carriers < 1 || carriers > 1024)
             throw new IllegalArgumentException("carriers=" + carriers + ": expected an integer from 1 to 1024");
-        return new Config(true, carriers, d.pollInterval, d.spinMicros, d.stats, d.verbose);
+        return new Config(true, carriers, d.pollInterval, d.spinMicros, Math.max(carriers, d.maxPoolSize),
+                d.stallMillis, d.spareKeepAliveMillis, d.stats, d.verbose);
     }
 
     private static boolean bool(String name, boolean dflt) {

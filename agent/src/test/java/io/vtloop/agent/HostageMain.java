@@ -1,0 +1,228 @@
+package io.vtloop.agent;
+
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Child-JVM cases of a carrier that stops serving: each prints the order in which things
+ * finished. {@link HostageTest} runs them on the plain JDK and under the agent and expects the
+ * same order; timing enters only as generous bounds ("stuck" after seconds), never as a
+ * measurement. Usage: {@code HostageMain CASE}.
+ */
+public final class HostageMain {
+    private HostageMain() { }
+
+    static final ConcurrentLinkedQueue<String> ORDER = new ConcurrentLinkedQueue<>();
+    static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "pinnedPark" -> pinnedParkAndTimedJoin();
+            case "busy" -> busyCarrier();
+            case "pinnedRead" -> pinnedRead();
+            case "yield" -> yieldOrder();
+            case "spares" -> sparesCappedAndRetired();
+            default -> throw new IllegalArgumentException(args[0]);
+        }
+        System.out.println("order=" + String.join(",", ORDER));
+        System.out.flush();
+        System.exit(0);
+    }
+
+    /** A class whose initializer parks: a virtual thread that touches it parks pinned. */
+    static final class PinnedPark {
+        static {
+            LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(2));
+            ORDER.add("pinned-done");
+        }
+        static void touch() { }
+    }
+
+    /**
+     * A virtual thread parks pinned for 2 s; others started on the same carrier before it (its
+     * children, queued there) join a never-ending thread with a 100 ms timeout and sleep. On the
+     * JDK they finish long before the pinned park ends.
+     */
+    static void pinnedParkAndTimedJoin() throws Exception {
+        Thread forever = Thread.ofVirtual().unstarted(() -> LockSupport.park());
+        Thread parent = Thread.ofVirtual().start(() -> {
+            Thread joiner = Thread.ofVirtual().start(() -> {
+                try {
+                    boolean ended = forever.join(Duration.ofMillis(100));
+                    ORDER.add("join-timed-out=" + !ended);
+                    Thread.sleep(50);
+                    ORDER.add("slept");
+                } catch (InterruptedException e) {
+                    ORDER.add("interrupted");
+                }
+            });
+            PinnedPark.touch();
+            try {
+                joiner.join();
+            } catch (InterruptedException ignore) { }
+        });
+        forever.start();
+        parent.join();
+    }
+
+    /**
+     * A virtual thread computes for 2.5 s without blocking. Before it starts, it starts (on its
+     * own carrier) one thread that sleeps and echoes over a socket that was registered on that
+     * carrier. On the JDK the other worker runs it meanwhile.
+     */
+    static void busyCarrier() throws Exception {
+        try (ServerSocket ss = new ServerSocket(0, 5, LOOPBACK)) {
+            Thread busy = Thread.ofVirtual().start(() -> {
+                try (Socket c = new Socket(LOOPBACK, ss.getLocalPort()); Socket s = ss.accept()) {
+                    InputStream in = s.getInputStream();
+                    Thread reader = Thread.ofVirtual().start(() -> {
+                        try {
+                            in.read();                               // parks: registers s here
+                            for (int i = 0; i < 3; i++) Thread.sleep(20);
+                            ORDER.add("slept");
+                            for (int i = 0; i < 5; i++) {            // echo with the writer below
+                                s.getOutputStream().write(in.read());
+                            }
+                            ORDER.add("echoed");
+                        } catch (Exception e) {
+                            ORDER.add("reader failed " + e);
+                        }
+                    });
+                    Thread.sleep(50);
+                    c.getOutputStream().write(0);                    // wakes the reader on this carrier
+                    Thread writer = Thread.ofVirtual().start(() -> {
+                        try {
+                            for (int i = 0; i < 5; i++) {
+                                c.getOutputStream().write(i);
+                                if (c.getInputStream().read() != i) ORDER.add("echo wrong");
+                            }
+                        } catch (Exception e) {
+                            ORDER.add("writer failed " + e);
+                        }
+                    });
+                    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500);
+                    long x = 0;
+                    while (System.nanoTime() < end) x += x * 31 + 1;  // never blocks, never yields
+                    ORDER.add("busy-done" + (x == 42 ? "!" : ""));
+                    reader.join();
+                    writer.join();
+                } catch (Exception e) {
+                    ORDER.add("busy failed " + e);
+                }
+            });
+            busy.join();
+        }
+    }
+
+    /** A class whose initializer reads a socket: the read parks pinned until the data comes. */
+    static final class PinnedRead {
+        static final int value;
+        static {
+            int v;
+            try {
+                Socket socket = PINNED_READ_SOCKET;
+                socket.setSoTimeout(5000);
+                v = socket.getInputStream().read();
+            } catch (Exception e) {
+                v = -100;
+            }
+            value = v;
+        }
+    }
+
+    static volatile Socket PINNED_READ_SOCKET;
+
+    /** A pinned virtual thread reads a socket registered on its carrier; the data comes 100 ms later. */
+    static void pinnedRead() throws Exception {
+        try (ServerSocket ss = new ServerSocket(0, 5, LOOPBACK);
+             Socket c = new Socket(LOOPBACK, ss.getLocalPort()); Socket s = ss.accept()) {
+            Thread t = Thread.ofVirtual().start(() -> {
+                try {
+                    Thread reg = Thread.ofVirtual().start(() -> {    // registers s on this carrier
+                        try { s.getInputStream().read(); } catch (Exception ignore) { }
+                    });
+                    Thread.sleep(50);
+                    c.getOutputStream().write(1);
+                    reg.join();
+                    PINNED_READ_SOCKET = s;
+                    Thread.ofVirtual().start(() -> {
+                        try {
+                            Thread.sleep(100);
+                            c.getOutputStream().write(7);
+                        } catch (Exception ignore) { }
+                    });
+                    ORDER.add("read=" + PinnedRead.value);
+                } catch (Exception e) {
+                    ORDER.add("failed " + e);
+                }
+            });
+            t.join();
+        }
+    }
+
+    static volatile boolean submitted;
+
+    /**
+     * With one carrier: a virtual thread yields after a platform thread submitted another; the
+     * JDK runs the submitted one first when the yielder's queue is empty.
+     */
+    static void yieldOrder() throws Exception {
+        Thread y = Thread.ofVirtual().start(() -> {
+            ORDER.add("y1");
+            while (!submitted) Thread.onSpinWait();        // keeps the only carrier, never parks
+            Thread.yield();
+            ORDER.add("y2");
+        });
+        while (ORDER.isEmpty()) Thread.onSpinWait();
+        Thread t = Thread.ofVirtual().start(() -> ORDER.add("t"));
+        submitted = true;
+        y.join();
+        t.join();
+    }
+
+    /**
+     * 12 virtual threads each block in a process-pipe read (a JDK Blocker call) at once; with
+     * maxPoolSize capping the compensating threads, at most that many threads serve; once the
+     * reads end, idle spares retire after the keep-alive.
+     */
+    static void sparesCappedAndRetired() throws Exception {
+        List<Thread> readers = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            readers.add(Thread.ofVirtual().start(() -> {
+                try {
+                    Process p = new ProcessBuilder("sleep", "1").start();
+                    p.getInputStream().read();
+                    p.waitFor();
+                } catch (Exception e) {
+                    ORDER.add("failed " + e);
+                }
+            }));
+        }
+        Thread.sleep(600);
+        int peak = workers();
+        for (Thread r : readers) r.join();
+        Thread.sleep(1500);
+        ORDER.add("capped=" + (peak <= Integer.getInteger("jdk.virtualThreadScheduler.maxPoolSize")));
+        ORDER.add("retired=" + (spares() == 0));
+        System.out.println("peak=" + peak + " sparesAfter=" + spares());
+    }
+
+    static int workers() {
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("vtloop-carrier-") || t.getName().startsWith("vtloop-spare-")
+                        || t.getName().startsWith("ForkJoinPool-1-worker-"))
+                .count();
+    }
+
+    static int spares() {
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("vtloop-spare-")).count();
+    }
+}

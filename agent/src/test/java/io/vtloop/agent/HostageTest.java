@@ -1,0 +1,59 @@
+package io.vtloop.agent;
+
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * A carrier that stops serving (a pinned park, a CPU-bound task, a pinned read) holds nothing
+ * hostage, Thread.yield queues as on the JDK, and spare threads are capped and retire: each
+ * {@link HostageMain} case in a child JVM on the plain JDK and under the agent, same expected order.
+ */
+@EnabledIfSystemProperty(named = "vtloop.test.agent", matches = "true")
+class HostageTest {
+    static String order(String kase, boolean agent, int cores, List<String> extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("-Djdk.virtualThreadScheduler.parallelism=" + cores));
+        if (agent) args.add("-javaagent:" + AgentLaunchTest.agentJar());
+        args.addAll(extra);
+        args.add("-Dhostage.case=" + kase);
+        AgentLaunchTest.Result r = AgentLaunchTest.java(args, Map.of(), HostageCase.class);
+        assertEquals(0, r.exit(), r.out() + r.err());
+        return r.out().lines().filter(l -> l.startsWith("order=")).findFirst().orElseThrow(() -> new AssertionError(r.out() + r.err()));
+    }
+
+    @ParameterizedTest(name = "{0} on {1} cores")
+    @CsvSource(delimiter = ';', value = {
+            "pinnedPark; 2; order=join-timed-out=true,slept,pinned-done",
+            "busy; 2; order=slept,echoed,busy-done",
+            "pinnedRead; 2; order=read=7",
+            "yield; 1; order=y1,t,y2",
+    })
+    void sameOrderAsTheJdk(String kase, int cores, String expected) throws Exception {
+        assertEquals(expected, order(kase, false, cores, List.of()), "the JDK itself");
+        assertEquals(expected, order(kase, true, cores, List.of()), "vtloop");
+    }
+
+    /** On one core the JDK does not compensate a pinned park (the timed join waits for it); vtloop lends the carrier. */
+    @org.junit.jupiter.api.Test
+    void pinnedParkOnOneCarrierHoldsNothingHostage() throws Exception {
+        assertEquals("order=join-timed-out=true,slept,pinned-done", order("pinnedPark", true, 1, List.of()));
+    }
+
+    /** On one core the JDK's pinned read times out (nothing polls while its only worker is pinned); vtloop's spare polls. */
+    @org.junit.jupiter.api.Test
+    void pinnedReadOnOneCarrierGetsItsData() throws Exception {
+        assertEquals("order=read=7", order("pinnedRead", true, 1, List.of()));
+    }
+
+    @org.junit.jupiter.api.Test
+    void sparesAreCappedByMaxPoolSizeAndRetire() throws Exception {
+        List<String> extra = List.of("-Djdk.virtualThreadScheduler.maxPoolSize=4", "-Dvtloop.spareKeepAliveMillis=300");
+        assertEquals("order=capped=true,retired=true", order("spares", true, 2, extra));
+    }
+}

@@ -1,0 +1,95 @@
+package io.vtloop.runtime;
+
+import io.vtloop.binding.EventBuffer;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * vtloop's sysmon (after Go's {@code sysmon}): one platform thread per scheduler
+ * ({@code vtloop-monitor}) that finds carriers whose current task has run longer than
+ * {@code vtloop.stallMillis} — a CPU-bound virtual thread, or one blocked inside the VM while
+ * pinned (a contended monitor, {@code Object.wait}), which no Java hook can see — and serves
+ * what they own meanwhile ({@link Carrier#serveWhileBusy}): their queued threads move to the
+ * shared queue (an idle carrier is woken for them), their due timers fire and their poller's
+ * events are dispatched. Nothing a carrier owns waits for the thread that serves it.
+ *
+ * <p>Detection reads each carrier's task counter ({@link Carrier#taskSeq}, odd while a task
+ * runs): the same odd value seen for {@code stall} nanoseconds is one task running that long.
+ * Period: {@code stall / 2} while some carrier is inside a task, so a stall is noticed between
+ * {@code stall} and {@code 1.5 stall} after it began; while every carrier is between tasks (an
+ * idle or lightly loaded server) the period doubles up to {@link #IDLE_PERIOD_NANOS}, so an
+ * idle JVM pays about 20 wake-ups a second. A carrier that stays busy is served again every period.
+ */
+final class Monitor extends Thread {
+    /** The longest period, reached when no carrier was inside a task for a while (Go: 10 ms; idle servers matter more here). */
+    static final long IDLE_PERIOD_NANOS = 50_000_000L;
+
+    private final CarrierScheduler scheduler;
+    private final long stallNanos;
+    private final long[] seenSeq;
+    private final long[] seenSince;
+    private final EventBuffer events = new EventBuffer(256);
+    private volatile boolean stop;
+
+    Monitor(CarrierScheduler scheduler, long stallNanos) {
+        super(null, null, "vtloop-monitor", 0, false);
+        setDaemon(true);
+        this.scheduler = scheduler;
+        this.stallNanos = stallNanos;
+        this.seenSeq = new long[scheduler.carriers.length];
+        this.seenSince = new long[scheduler.carriers.length];
+    }
+
+    @Override
+    public void run() {
+        long busyPeriod = Math.max(stallNanos / 2, 100_000L), period = busyPeriod;
+        try {
+            while (!stop) {
+                LockSupport.parkNanos(this, period);
+                boolean anyInTask = check(System.nanoTime());
+                period = anyInTask ? busyPeriod : Math.min(period * 2, Math.max(IDLE_PERIOD_NANOS, busyPeriod));
+            }
+        } finally {
+            events.close();
+        }
+    }
+
+    /** One look at every carrier; returns true when one was inside a task. */
+    private boolean check(long now) {
+        boolean anyInTask = false;
+        Carrier[] carriers = scheduler.carriers;
+        for (int i = 0; i < carriers.length; i++) {
+            Carrier c = carriers[i];
+            long seq = c.taskSeq();
+            if ((seq & 1) == 0) continue;                        // between tasks
+            anyInTask = true;
+            if (seq != seenSeq[i]) {                             // a new task since the last look
+                seenSeq[i] = seq;
+                seenSince[i] = now;
+            } else if (now - seenSince[i] >= stallNanos) {
+                try {
+                    c.stats.monitorServes++;   // racy, statistics only
+                    c.serveWhileBusy(events);
+                } catch (Throwable e) {       // a closed poller at shutdown; anything else is a bug
+                    if (!stop) reportOnce(e);
+                }
+            }
+        }
+        return anyInTask;
+    }
+
+    private boolean reported;
+
+    private void reportOnce(Throwable e) {
+        if (reported) return;
+        reported = true;
+        System.err.println("vtloop: monitor: serving a busy carrier failed (reported once): " + e);
+    }
+
+    /** Stops the monitor and waits for it to exit. */
+    void shutdown() throws InterruptedException {
+        stop = true;
+        LockSupport.unpark(this);
+        join();
+    }
+}
