@@ -1,7 +1,7 @@
 package io.vtloop.bench.runtime;
 
 import io.vtloop.Vtloop;
-import io.vtloop.runtime.CarrierScheduler;
+import io.vtloop.VtloopScheduler;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,7 +42,7 @@ final class Suite {
             carrier[0] = me.substring(me.indexOf('@') + 1);
         });
         if (!probe.join(TIMEOUT)) throw new IllegalStateException("a virtual thread did not run within " + TIMEOUT);
-        CarrierScheduler installed = Vtloop.installed();
+        VtloopScheduler installed = Vtloop.installed();
         int processors = Runtime.getRuntime().availableProcessors();
         int workers;
         switch (expected) {
@@ -57,7 +57,7 @@ final class Suite {
                     throw new IllegalStateException(benchmark + ": expected vtloop, the carrier is " + carrier[0]
                             + " (is " + AGENT.substring("-javaagent:".length())
                             + " built, and is JMH run from the repository root? see the fork's stderr)");
-                workers = installed.carrierCount();
+                workers = installed.carriers();
             }
             default -> throw new IllegalStateException(benchmark + ": the method must be named jdk or vtloop");
         }
