@@ -8,7 +8,8 @@ import java.lang.reflect.Field;
  * {@link Readiness} or {@link Timers}: a {@link CarrierScheduler} built by its private
  * constructor, which opens each carrier's poller but starts no thread (only
  * {@link CarrierScheduler#start} does), and the private fields such tests need.
- * A scheduler per jcstress state costs two fds per carrier: the arbiter must {@link #close} it.
+ * A scheduler costs two fds and a native event buffer per carrier: share or reuse it across
+ * jcstress states rather than build one per state.
  */
 final class Unstarted {
     private Unstarted() { }
@@ -39,11 +40,6 @@ final class Unstarted {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Frees the carriers' pollers and event buffers ({@link Carrier#exit}). */
-    static void close(CarrierScheduler s) {
-        for (Carrier c : s.carriers) c.exit();
     }
 
     /** The carrier's {@link WakeupGate}. */
