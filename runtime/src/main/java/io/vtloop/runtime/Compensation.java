@@ -25,7 +25,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code holder} is that thread. The primary waits (parks) for {@code holder == primary},
  * which the spare publishes before its unpark, so the wake-up cannot be lost.
  */
-final class Compensation {
+class Compensation {   // not final only for stress/'s tests: see unparkPrimary
     private final Carrier carrier;
     private final SparePool spares;
     private final CarrierThread primary;
@@ -80,7 +80,16 @@ final class Compensation {
         if (!reclaim) return true;
         spare.carrier = null;
         holder = primary;
-        LockSupport.unpark(primary);
+        unparkPrimary();
         return false;
+    }
+
+    /**
+     * Wakes the primary parked in {@link #reclaim}. Test-only seam: stress/'s Compensation
+     * tests override it, because there a jcstress actor, not the {@code primary} thread
+     * itself, runs {@code reclaim(primary)}; nothing else may.
+     */
+    void unparkPrimary() {
+        LockSupport.unpark(primary);
     }
 }

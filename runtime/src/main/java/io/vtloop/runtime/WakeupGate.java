@@ -37,9 +37,23 @@ final class WakeupGate {
     }
 
     private volatile boolean sleeping;
+    private final boolean fenced;   // false only in stress/'s WakeupGateControlTest
+
+    WakeupGate() { this(true); }
+
+    /**
+     * Test-only seam (stress/ {@code WakeupGateControlTest}): {@code fenced = false} makes step 1
+     * a release store without the fence, the store-load reordering this protocol forbids. vtloop
+     * itself always uses {@link #WakeupGate()}.
+     */
+    WakeupGate(boolean fenced) { this.fenced = fenced; }
 
     /** Carrier: announces that it will sleep; it must re-check for work afterwards. */
     void prepareToSleep() {
+        if (!fenced) {                      // test-only control, see WakeupGate(boolean)
+            SLEEPING.setRelease(this, true);
+            return;
+        }
         SLEEPING.setVolatile(this, true);
         VarHandle.fullFence();
     }

@@ -8,7 +8,6 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.ZZZZ_Result;
 
-import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -22,8 +21,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * {@link CarrierTimer} state table. Exactly one wins: the task runs once or never, and a
  * cancelled timer is handed to its owner for removal from the heap.
  *
- * <p>The owner is a real {@link Carrier} of a {@link CarrierScheduler} built (by reflection,
- * once per JVM) without starting its threads; the cancelling actor is not a carrier thread,
+ * <p>The owner is a real {@link Carrier} of a {@link CarrierScheduler} built once per JVM
+ * without starting its threads ({@link Unstarted}); the cancelling actor is not a carrier thread,
  * so its cancel takes the remote path. The arbiter takes each cancelled timer back out of
  * the remote-cancel queue so that it does not grow.
  * Result: (owner fired, cancel won, task ran, timer handed to the owner's remote-cancel queue).
@@ -40,9 +39,7 @@ public class CarrierTimerCancelFireTest {
     private static final ConcurrentLinkedQueue<?> REMOTE_CANCELS;
     static {
         try {
-            Constructor<CarrierScheduler> c = CarrierScheduler.class.getDeclaredConstructor(Config.class);
-            c.setAccessible(true);
-            OWNER = c.newInstance(Config.withCarriers(1)).carriers[0].timers;   // threads not started
+            OWNER = Unstarted.scheduler(1).carriers[0].timers;   // for the JVM's life
             Field f = Timers.class.getDeclaredField("remoteCancels");
             f.setAccessible(true);
             REMOTE_CANCELS = (ConcurrentLinkedQueue<?>) f.get(OWNER);

@@ -9,20 +9,20 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.ILZ_Result;
 
 import static io.vtloop.runtime.FdState.READ;
-import static io.vtloop.runtime.FdState.WRITE;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * Attacks a close ({@code CarrierScheduler.forget}: {@link FdTable#forget(int)}, then an edge
+ * Attacks a close (the real {@link Readiness#forget}: {@link FdTable#forget(int)}, then an edge
  * per direction) racing a thread that looked the fd up and parks on it
- * ({@code CarrierScheduler.park}: {@link FdTable#get}, then {@link FdState#park}). Rows
+ * ({@link Readiness#park}'s {@code fds.get}, here {@link Readiness#state}, then
+ * {@link FdState#park}). Rows
  * "UNKNOWN edge -> READY" and "PARKED edge -> UNKNOWN, unpark" of the {@link FdState} state
  * table: a park on a state that close already forgot must return at once (the close's
  * edge is READY) and a park that began before must be woken; nobody may stay parked on a
- * forgotten state. The two lines of {@code CarrierScheduler.forget} are repeated here
- * because a {@link CarrierScheduler} starts carrier threads and pollers.
+ * forgotten state. The fd is registered in the Readiness's real table without a poller
+ * ({@link Unstarted}).
  * Result: (parker's fate: 0 woke/returned, 1 slept the whole timeout, 2 found the fd
  * forgotten; final read state of the forgotten FdState; table slot empty afterwards).
  */
@@ -36,33 +36,25 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @State
 public class FdStateForgetParkTest {
     static final int FD = 9;
-    final FdTable table = new FdTable();
-    final FdState registered;
-
-    public FdStateForgetParkTest() {
-        registered = table.putIfAbsent(new FdState(FD, table.nextGeneration()));
-    }
+    final Readiness readiness = new Readiness();
+    final FdState registered = Unstarted.register(readiness, FD);
 
     @Actor
     public void parker(ILZ_Result r) {
-        FdState s = table.get(FD);
+        FdState s = readiness.state(FD);
         if (s == null) r.r1 = 2;
         else r.r1 = Parks.parkLost(s, READ) ? 1 : 0;
     }
 
-    /** CarrierScheduler.forget(FD). */
+    /** The JDK closes the fd: Readiness.forget(FD). */
     @Actor
     public void closer() {
-        FdState s = table.forget(FD);
-        if (s != null) {
-            s.edge(READ);
-            s.edge(WRITE);
-        }
+        readiness.forget(FD);
     }
 
     @Arbiter
     public void after(ILZ_Result r) {
         r.r2 = Parks.state(registered, READ);
-        r.r3 = table.get(FD) == null;
+        r.r3 = readiness.state(FD) == null;
     }
 }

@@ -1,5 +1,8 @@
 package io.vtloop.runtime;
 
+import io.vtloop.binding.EventBuffer;
+import io.vtloop.binding.Events;
+import io.vtloop.binding.PolledEvents;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -13,12 +16,17 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * Attacks {@link FdState#disableSkipping} (a hangup) plus the edge the poller delivers with it against a read
- * attempt on a DRAINED fd ({@link FdState#beginIo} / {@link FdState#endIoNotReady}; the
- * "no hangup reported" condition of the DRAINED row of the {@link FdState} state table).
+ * Attacks the real {@link Readiness#dispatch} of an EPOLLIN|EPOLLRDHUP event (a hangup:
+ * {@link FdState#disableSkipping}, then the edge) against a read attempt on a DRAINED fd
+ * ({@link FdState#beginIo} / {@link FdState#endIoNotReady}; the "skipping allowed" condition
+ * of the "I/O not ready -> DRAINED" row and the row "DRAINED edge -> READY" of the
+ * {@link FdState} state table; rule 3, RDHUP, of its skip rules).
  * The peer's FIN is modelled like data in {@link FdStateIoEdgeTest}: EOF becomes readable,
  * then RDHUP is reported. However the attempt interleaves, afterwards the fd must not be
  * DRAINED and the next attempt must not be skipped: a skipped read would never see the EOF.
+ * The fd is registered in the Readiness's real table without a poller ({@link Unstarted}).
+ * A read that stops short before the FIN (or an urgent mark) is
+ * {@link ReadinessDispatchShortReadTest}.
  * Result: (attempt: 0 skipped, 1 read EOF, 2 EAGAIN; final read state;
  * the next attempt is made).
  */
@@ -29,7 +37,10 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Outcome(expect = FORBIDDEN, desc = "the hangup's edge was lost")
 @State
 public class FdStateHangupIoTest {
-    final FdState s = new FdState(7, 1);
+    static final int FD = 7;
+    static final EventBuffer HANGUP = PolledEvents.one((1L << 32) | FD, Events.IN | Events.RDHUP);   // generation 1
+    final Readiness readiness = new Readiness();
+    final FdState s = Unstarted.register(readiness, FD);
     volatile boolean eof;
 
     public FdStateHangupIoTest() {
@@ -45,8 +56,7 @@ public class FdStateHangupIoTest {
     @Actor
     public void carrier() {
         eof = true;
-        s.disableSkipping();   // Readiness.dispatch: before the edge
-        s.edge(READ);
+        readiness.dispatch(HANGUP, 1);
     }
 
     @Arbiter

@@ -19,4 +19,16 @@ final class IoAttempt {
         s.endIoNotReady(FdState.READ, snapshot);
         return EAGAIN;
     }
+
+    /**
+     * As {@link #read}, but a read that finds data is short (it stops at an urgent mark, or
+     * before a FIN) and so also ends with {@link FdState#endIoNotReady}, although bytes wait.
+     */
+    static int shortRead(FdState s, BooleanSupplier readable) {
+        int snapshot = s.beginIo(FdState.READ);
+        if (snapshot == -1) return SKIPPED;
+        int got = readable.getAsBoolean() ? READ_DATA : EAGAIN;
+        s.endIoNotReady(FdState.READ, snapshot);
+        return got;
+    }
 }

@@ -7,15 +7,19 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.ZZ_Result;
 
+import java.util.concurrent.ConcurrentLinkedQueue;
+
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 
 /**
- * Control for {@link WakeupGateSleepSubmitTest}: the same two actors on
- * {@link UnfencedWakeupGate}, a copy of {@link WakeupGate} without the full fence after
- * {@code prepareToSleep} (the Dekker pair of the {@link WakeupGate} protocol, steps 1-2
- * against a-b). jcstress is expected to observe the lost wake-up here, which shows that
- * the real test can see it; {@code stress/run.sh} requires it in long mode.
+ * Control for {@link WakeupGateSleepSubmitTest}: the same two actors on the real
+ * {@link WakeupGate} built with its test-only {@code WakeupGate(false)}, which makes step 1
+ * of the protocol ({@code prepareToSleep}) a release store without the full fence. The
+ * submitter's publish stays a CAS (the real {@code CarrierScheduler.inject} path): one
+ * unfenced side suffices for store buffering. jcstress is expected to observe the lost
+ * wake-up here, which shows that the real test can see it; {@code stress/run.sh} requires
+ * it in long mode.
  * Result: (carrier saw the task, submitter claimed the wake-up).
  */
 @JCStressTest
@@ -27,17 +31,18 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
         desc = "EXPECTED BUG: lost wake-up (store-load reordering without the fence); the real WakeupGate forbids this")
 @State
 public class WakeupGateControlTest {
-    final UnfencedWakeupGate gate = new UnfencedWakeupGate();
+    final WakeupGate gate = new WakeupGate(false);   // test-only: step 1 unfenced
+    final ConcurrentLinkedQueue<Runnable> injected = new ConcurrentLinkedQueue<>();
 
     @Actor
     public void carrier(ZZ_Result r) {
         gate.prepareToSleep();
-        r.r1 = gate.hasWork();
+        r.r1 = !injected.isEmpty();
     }
 
     @Actor
     public void submitter(ZZ_Result r) {
-        gate.publish();
+        injected.offer(() -> { });
         r.r2 = gate.claimWakeup();
     }
 }
