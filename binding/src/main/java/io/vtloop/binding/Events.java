@@ -1,13 +1,15 @@
 package io.vtloop.binding;
 
 /**
- * The readiness bits reported by {@link EpollPoller#poll} (raw {@code epoll} event bits)
- * and helpers to interpret them.
+ * The readiness bits reported by {@link EpollPoller#poll} (raw {@code epoll} event bits) and
+ * by {@link IoUring#prepPollAdd poll completions} (the same values) and helpers to interpret them.
  */
 public final class Events {
 
     /** {@code EPOLLIN}: data can be read, or a connection can be accepted. */
     public static final int IN = 0x001;
+    /** {@code EPOLLPRI}: urgent (out-of-band) data can be read. */
+    public static final int PRI = 0x002;
     /** {@code EPOLLOUT}: data can be written. */
     public static final int OUT = 0x004;
     /** {@code EPOLLERR}: an error is pending on the descriptor. */
@@ -48,8 +50,8 @@ public final class Events {
     public static String toString(int events) {
         StringBuilder sb = new StringBuilder();
         int rest = events;
-        int[] bits = {IN, OUT, ERR, HUP, RDHUP};
-        String[] names = {"IN", "OUT", "ERR", "HUP", "RDHUP"};
+        int[] bits = {IN, PRI, OUT, ERR, HUP, RDHUP};
+        String[] names = {"IN", "PRI", "OUT", "ERR", "HUP", "RDHUP"};
         for (int i = 0; i < bits.length; i++) {
             if ((rest & bits[i]) != 0) {
                 sb.append(sb.isEmpty() ? "" : "|").append(names[i]);
