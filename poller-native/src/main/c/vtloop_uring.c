@@ -435,7 +435,10 @@ int vtloop_uring_wait(int64_t handle, struct vtloop_cqe *out, int capacity, int6
         rc = vtloop_uring_sys_enter(r, to_submit, min_complete, IORING_ENTER_GETEVENTS, NULL, 0);
     }
     if (rc < 0 && rc != -ETIME && rc != -EINTR) {
-        return rc;
+        /* EBUSY (overflowed completions not flushed) or EAGAIN (no memory for requests): what
+           is reaped now makes room; report the error only when there is nothing to reap. */
+        int n = rc == -EBUSY || rc == -EAGAIN ? vtloop_uring_reap(r, out, capacity) : 0;
+        return n > 0 ? n : rc;
     }
     return vtloop_uring_reap(r, out, capacity);
 }

@@ -88,6 +88,22 @@ class IoUringIoTest {
     }
 
     @Test
+    void aBusyOwnerReapsThroughNonBlockingWaits() throws IOException {
+        MemorySegment mem = arena.allocate(16);
+        ring.prepRecv(fd(pair.server()), mem, 0, 20);
+        ring.submit();
+        pair.client().write(ByteBuffer.wrap(new byte[] {7, 7, 7}));
+        // Never blocking: submitAndWait(0) must enter the kernel when the ring flags the
+        // completion work (IORING_SQ_TASKRUN under DEFER_TASKRUN), or the recv never completes.
+        long deadline = System.nanoTime() + 5 * UringTestSupport.SECOND;
+        List<Cqe> got = List.of();
+        while (got.isEmpty() && System.nanoTime() < deadline) {
+            got = waitOnce(ring, buf, 0);
+        }
+        assertEquals(3, only(got, 20).res(), got.toString());
+    }
+
+    @Test
     void recvReportsEofAndReset() throws IOException {
         MemorySegment mem = arena.allocate(16);
         ring.prepRecv(fd(pair.server()), mem, 0, 3);
