@@ -47,6 +47,7 @@ struct vtloop_uring {
     uint32_t setup_flags;
     uint32_t features;
     int enabled;           /* 0 until the owner's first io_uring_enter enabled an R_DISABLED ring */
+    pid_t owner_tid;       /* the thread of the first io_uring_enter, 0 before */
     int wake_armed;        /* 1 while the read of wakefd is prepared or in flight */
     int64_t in_flight;     /* the caller's requests without their final CQE */
 
@@ -83,6 +84,9 @@ static int vtloop_uring_sys_enter(struct vtloop_uring *r, unsigned to_submit, un
             return -errno;
         }
         r->enabled = 1;
+    }
+    if (r->owner_tid == 0) {
+        r->owner_tid = gettid();
     }
     long rc = syscall(__NR_io_uring_enter, r->ring_fd, to_submit, min_complete, flags, arg, arg_size);
     return rc < 0 ? -errno : (int) rc;
@@ -474,8 +478,51 @@ int vtloop_uring_kick(int64_t handle) {
     return vtloop_uring_signal(vtloop_uring_of(handle));
 }
 
+/*
+ * On the owner thread: cancels every request (IORING_ASYNC_CANCEL_ANY|ALL, Linux 5.19) and
+ * reaps until each has posted its final CQE, waiting at most about a second. Afterwards the
+ * kernel holds no caller buffer, and tearing the ring down queues no task work to the owner
+ * (which would interrupt its next blocking system call with EINTR).
+ */
+static void vtloop_uring_drain(struct vtloop_uring *r) {
+    int err = 0;
+    struct io_uring_sqe *sqe = vtloop_uring_get_sqe(r, &err);
+    if (sqe == NULL) {
+        return;
+    }
+    sqe->opcode = IORING_OP_ASYNC_CANCEL;
+    sqe->fd = -1;
+    sqe->cancel_flags = IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL;
+    sqe->user_data = VTLOOP_URING_WAKE_DATA;
+    /* Final CQEs still to come: the caller's requests, the wake-up read, this cancel. */
+    int64_t pending = r->in_flight + r->wake_armed + 1;
+    for (int round = 0; pending > 0 && round < 10; round++) {
+        struct __kernel_timespec ts = { .tv_sec = 0, .tv_nsec = 100000000 };
+        struct io_uring_getevents_arg arg = { .ts = (uint64_t) (uintptr_t) &ts };
+        int rc = vtloop_uring_sys_enter(r, vtloop_uring_publish(r), 1,
+                                        IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG, &arg, sizeof(arg));
+        if (rc < 0 && rc != -ETIME && rc != -EINTR) {
+            return;
+        }
+        unsigned head = *r->cq_khead;
+        unsigned tail = __atomic_load_n(r->cq_ktail, __ATOMIC_ACQUIRE);
+        for (; head != tail; head++) {
+            const struct io_uring_cqe *cqe = &r->cqes[head & r->cq_mask];
+            if (cqe->user_data == VTLOOP_URING_WAKE_DATA && cqe->res == -EINVAL) {
+                pending = 0;  /* a kernel without CANCEL_ANY: leave it to the teardown */
+            } else if ((cqe->flags & IORING_CQE_F_MORE) == 0) {
+                pending--;
+            }
+        }
+        __atomic_store_n(r->cq_khead, head, __ATOMIC_RELEASE);
+    }
+}
+
 int vtloop_uring_close(int64_t handle) {
     struct vtloop_uring *r = vtloop_uring_of(handle);
+    if (r->owner_tid != 0 && r->owner_tid == gettid()) {
+        vtloop_uring_drain(r);
+    }
     vtloop_uring_unmap(r);
     int err = 0;
     if (close(r->ring_fd) < 0) {

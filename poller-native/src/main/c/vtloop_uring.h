@@ -120,8 +120,10 @@ VTLOOP_API int vtloop_uring_wakeup(int64_t handle);
 /* Writes the eventfd unconditionally, ignoring coalescing (used when closing). */
 VTLOOP_API int vtloop_uring_kick(int64_t handle);
 
-/* Unmaps the rings and closes the ring fd and the eventfd; the kernel cancels what is still in
-   flight (asynchronously: reap those requests first if their buffers are to be reused). */
+/* Unmaps the rings and closes the ring fd and the eventfd. On the owner thread it first cancels
+   everything in flight and reaps the cancellations (at most about a second), so the kernel
+   holds no caller buffer afterwards; on another thread the kernel cancels asynchronously,
+   and the owner's next blocking system call may see one EINTR when it does. */
 VTLOOP_API int vtloop_uring_close(int64_t handle);
 
 /*

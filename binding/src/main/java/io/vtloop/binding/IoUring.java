@@ -637,9 +637,17 @@ public final class IoUring implements AutoCloseable {
 
     /**
      * Closes the ring: ends a wait in progress, waits until calls in flight have returned,
-     * then unmaps the rings and closes the ring fd and the eventfd. The kernel cancels the
-     * requests still in flight, asynchronously: reap them first (cancel, then wait until
-     * {@link #inFlight()} is {@code 0}) if their buffers are to be reused. Idempotent; any thread.
+     * then unmaps the rings and closes the ring fd and the eventfd. Idempotent; any thread.
+     *
+     * <p>On the owner thread it first cancels every request still in flight and reaps the
+     * cancellations (waiting at most about a second), so once it returns the kernel holds none
+     * of the caller's buffers and no reference to their files (a closed socket a recv held
+     * open is released). From another thread the kernel cancels them asynchronously after
+     * this returns: cancel and reap them on the owner first if their buffers are to be freed.
+     * Either way the kernel's teardown later queues task work to each thread that submitted
+     * to the ring, which ends a blocking {@code epoll_wait} in progress on that thread with
+     * {@code EINTR} ({@link EpollPoller#poll} then returns {@code 0}; {@code io_uring_enter}
+     * runs such work itself).
      *
      * @throws IOException if closing a descriptor fails
      */

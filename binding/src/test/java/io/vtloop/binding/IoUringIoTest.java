@@ -26,11 +26,13 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Completion-based I/O on real descriptors (the JDK's non-blocking loopback sockets, pipes):
  * recv into and send from native memory, EOF, RST and EPIPE results, cancellation.
  */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // see UringTestSupport
 class IoUringIoTest {
 
     private IoUring ring;
@@ -44,7 +46,7 @@ class IoUringIoTest {
         ring = IoUring.open(64);
         buf = new CompletionBuffer(16);
         pair = Pair.open();
-        arena = Arena.ofConfined();
+        arena = Arena.ofShared(); // opened here, used on the test thread
     }
 
     @AfterEach
@@ -249,6 +251,19 @@ class IoUringIoTest {
         assertEquals(0, ring.inFlight());
         pair.server().close();
         assertTrue(clientSeesEof(5 * UringTestSupport.SECOND));
+    }
+
+    @Test
+    void closeOnTheOwnerReleasesWhatIsInFlightBeforeReturning() throws IOException {
+        MemorySegment mem = arena.allocate(16);
+        ring.prepRecv(fd(pair.server()), mem, 0, 100);
+        ring.prepPollAdd(fd(pair.server()), Events.IN, true, 101);
+        assertEquals(List.of(), waitOnce(ring, buf, 20 * MS)); // this thread owns the ring
+        pair.server().close(); // held open by the two requests
+        assertFalse(clientSeesEof(20 * MS));
+        ring.close();
+        // Cancelled and reaped inside close: the requests' hold on the socket is gone now.
+        assertTrue(clientSeesEof(0), "the socket was still open when close returned");
     }
 
     @Test

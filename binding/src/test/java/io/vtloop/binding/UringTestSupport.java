@@ -7,7 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Reaping helpers for the io_uring tests. */
+/**
+ * Reaping helpers for the io_uring tests.
+ *
+ * <p>The test classes that submit run each test on its own thread
+ * ({@code @Timeout(threadMode = SEPARATE_THREAD)}), never on the JUnit main thread: the kernel's
+ * teardown of a closed ring later queues task work ({@code TWA_SIGNAL}) to each thread that
+ * submitted to it, which ends a blocking {@code epoll_wait} in progress on that thread with
+ * {@code EINTR} and would make the epoll tests' timed polls on the main thread return early.
+ */
 final class UringTestSupport {
 
     static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
