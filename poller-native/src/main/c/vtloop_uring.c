@@ -2,7 +2,7 @@
  * io_uring backend of the vtloop poller. See vtloop_uring.h for the contract.
  *
  * Raw system calls and <linux/io_uring.h> instead of liburing: the rings are mapped and
- * driven here in ~300 lines, so the one bundled .so needs nothing beyond libc and the
+ * driven here in this one file, so the one bundled .so needs nothing beyond libc and the
  * build nothing beyond gcc's kernel headers.
  */
 #include "vtloop_uring.h"
