@@ -128,7 +128,9 @@ public final class IoUring implements AutoCloseable {
 
     /**
      * Sets up and tears down a small ring now, as {@link #open} would, and checks the kernel
-     * features this binding needs. Not cached; {@link #isSupported()} is.
+     * features this binding needs. Not cached; {@link #isSupported()} is. It runs on a
+     * short-lived thread of its own: the kernel's teardown of a ring later notifies the thread
+     * that created it (see {@link #close()}), and that should not be the caller's.
      *
      * @return {@code 0}, or {@code -errno}: {@code -ENOSYS} (no io_uring), {@code -EPERM}
      *         ({@code kernel.io_uring_disabled}, a seccomp filter), {@code -EOPNOTSUPP} (kernel
@@ -139,7 +141,35 @@ public final class IoUring implements AutoCloseable {
         if (!NativeLibrary.isAvailable()) {
             throw new IllegalStateException(NativeLibrary.loadError().getMessage(), NativeLibrary.loadError());
         }
-        return UringNative.probe();
+        int[] result = new int[1];
+        Throwable[] failure = new Throwable[1];
+        Thread prober = Thread.ofPlatform().name("vtloop-io_uring-probe").daemon().unstarted(() -> {
+            try {
+                result[0] = UringNative.probe();
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        });
+        prober.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                prober.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure[0] instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure[0] instanceof Error e) {
+            throw e;
+        }
+        return result[0]; // join() makes the prober's writes visible
     }
 
     /**
@@ -644,10 +674,12 @@ public final class IoUring implements AutoCloseable {
      * of the caller's buffers and no reference to their files (a closed socket a recv held
      * open is released). From another thread the kernel cancels them asynchronously after
      * this returns: cancel and reap them on the owner first if their buffers are to be freed.
-     * Either way the kernel's teardown later queues task work to each thread that submitted
-     * to the ring, which ends a blocking {@code epoll_wait} in progress on that thread with
-     * {@code EINTR} ({@link EpollPoller#poll} then returns {@code 0}; {@code io_uring_enter}
-     * runs such work itself).
+     * Either way the kernel's teardown later (after an RCU grace period, milliseconds) queues
+     * task work to the thread that created the ring and to each thread that submitted to it,
+     * which ends a blocking {@code epoll_wait} in progress on such a thread with {@code EINTR}
+     * ({@link EpollPoller#poll} then returns {@code 0}; {@code io_uring_enter} runs such work
+     * itself; the JDK retries its own interrupted calls). A thread that has ended is not
+     * affected.
      *
      * @throws IOException if closing a descriptor fails
      */

@@ -26,13 +26,11 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Completion-based I/O on real descriptors (the JDK's non-blocking loopback sockets, pipes):
  * recv into and send from native memory, EOF, RST and EPIPE results, cancellation.
  */
-@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // see UringTestSupport
 class IoUringIoTest {
 
     private IoUring ring;

@@ -20,10 +20,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /** Readiness through the ring: multishot POLL_ADD on loopback sockets and pipes, POLL_REMOVE. */
-@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // see UringTestSupport
 class IoUringReadinessTest {
 
     private static final int WATCH = Events.IN | Events.PRI | Events.OUT | Events.RDHUP;

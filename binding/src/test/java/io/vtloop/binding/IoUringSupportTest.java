@@ -25,6 +25,22 @@ class IoUringSupportTest {
     }
 
     @Test
+    void probingLeavesTheCallingThreadsBlockingCallsAlone() throws IOException {
+        assumeTrue(IoUring.isSupported(), () -> "io_uring unavailable here: " + IoUring.unsupportedReason());
+        // A ring's teardown interrupts its creator's blocking call ~15-20 ms later (EINTR);
+        // probe() creates its ring on a thread of its own, so this poll runs its full time.
+        try (EpollPoller poller = EpollPoller.open(); EventBuffer events = new EventBuffer(1)) {
+            for (int round = 0; round < 3; round++) {
+                assertEquals(0, IoUring.probe());
+                long t0 = System.nanoTime();
+                assertEquals(0, poller.poll(events, 100_000_000L));
+                long elapsed = System.nanoTime() - t0;
+                assertTrue(elapsed >= 90_000_000L, "round " + round + ": poll(100 ms) ended after " + elapsed + " ns");
+            }
+        }
+    }
+
+    @Test
     void reportsTheSetupFlagsTheKernelAccepted() throws IOException {
         assumeTrue(IoUring.isSupported(), () -> "io_uring unavailable here: " + IoUring.unsupportedReason());
         try (IoUring ring = IoUring.open(100, 1000)) {

@@ -15,10 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /** Wake-ups, timeouts, owner threads and closing. Timing assertions are deliberately loose. */
-@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // see UringTestSupport
 class IoUringWakeupTest {
 
     private IoUring ring;

@@ -8,13 +8,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reaping helpers for the io_uring tests.
- *
- * <p>The test classes that submit run each test on its own thread
- * ({@code @Timeout(threadMode = SEPARATE_THREAD)}), never on the JUnit main thread: the kernel's
- * teardown of a closed ring later queues task work ({@code TWA_SIGNAL}) to each thread that
- * submitted to it, which ends a blocking {@code epoll_wait} in progress on that thread with
- * {@code EINTR} and would make the epoll tests' timed polls on the main thread return early.
+ * Reaping helpers for the io_uring tests. (All binding tests run on fresh threads, see
+ * {@code junit-platform.properties}: a closed ring's teardown interrupts a blocking
+ * {@code epoll_wait} of the threads that created or used it.)
  */
 final class UringTestSupport {
 
