@@ -1,13 +1,15 @@
 package io.vtloop.binding;
 
 /**
- * The readiness bits reported by {@link EpollPoller#poll} (raw {@code epoll} event bits)
- * and helpers to interpret them.
+ * The readiness bits reported by {@link EpollPoller#poll} (raw {@code epoll} event bits) and
+ * by {@link IoUring#prepPollAdd poll completions} (the same values) and helpers to interpret them.
  */
 public final class Events {
 
     /** {@code EPOLLIN}: data can be read, or a connection can be accepted. */
     public static final int IN = 0x001;
+    /** {@code EPOLLPRI}: urgent (out-of-band) data can be read. */
+    public static final int PRI = 0x002;
     /** {@code EPOLLOUT}: data can be written. */
     public static final int OUT = 0x004;
     /** {@code EPOLLERR}: an error is pending on the descriptor. */
