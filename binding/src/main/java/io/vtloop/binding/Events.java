@@ -16,9 +16,6 @@ public final class Events {
     public static final int ERR = 0x008;
     /** {@code EPOLLHUP}: both directions are shut down (or the write end of a pipe closed). */
     public static final int HUP = 0x010;
-    /** {@code EPOLLPRI}: urgent (out-of-band) data is pending (TCP). */
-    public static final int PRI = 0x002;
-
     /** {@code EPOLLRDHUP}: the peer shut down its writing half (stream sockets). */
     public static final int RDHUP = 0x2000;
 

@@ -27,7 +27,7 @@ final class LentCarrier {
     final CarrierThread primary = new CarrierThread(SCHEDULER, "primary", CARRIER);
     final CarrierThread spare = new CarrierThread(SCHEDULER, "spare", null);
     final CarrierThread spare2 = new CarrierThread(SCHEDULER, "spare2", null);
-    final SparePool pool = new SparePool(SCHEDULER);
+    final SparePool pool = new SparePool(SCHEDULER, 2, Long.MAX_VALUE);   // spares given back below: never created, never retired
     final Observed compensation = new Observed(pool, primary);
     private volatile boolean primaryBack;
 
