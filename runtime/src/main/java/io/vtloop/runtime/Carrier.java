@@ -114,6 +114,9 @@ final class Carrier {
         return false;
     }
 
+    /** Whether this carrier sleeps in its poller (the {@link Monitor}'s view). */
+    boolean isSleeping() { return gate.isSleeping(); }
+
     /** Ends this carrier's current or next poll, whether it sleeps or not (reclaim, close). */
     void wakeup() { poller.wakeup(); }
 
@@ -229,6 +232,7 @@ final class Carrier {
             pollEvents(timeout);
         } finally {
             gate.awake();
+            scheduler.carrierAwake();
         }
         timers.fireDue();
     }

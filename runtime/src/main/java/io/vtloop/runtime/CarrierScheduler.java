@@ -140,6 +140,11 @@ public final class CarrierScheduler implements VtloopScheduler {
         }
     }
 
+    /** A carrier returned from its poller: the monitor may have parked while all slept. */
+    void carrierAwake() {
+        if (monitor != null) monitor.carrierAwake();
+    }
+
     /** The Monitor moves a busy carrier's queued task to the shared queue. */
     void injectFromMonitor(Runnable task) {
         injected.offer(task);

@@ -17,8 +17,19 @@ import java.util.concurrent.locks.LockSupport;
  * runs): the same odd value seen for {@code stall} nanoseconds is one task running that long.
  * Period: {@code stall / 2} while some carrier is inside a task, so a stall is noticed between
  * {@code stall} and {@code 1.5 stall} after it began; while every carrier is between tasks (an
- * idle or lightly loaded server) the period doubles up to {@link #IDLE_PERIOD_NANOS}, so an
- * idle JVM pays about 20 wake-ups a second. A carrier that stays busy is served again every period.
+ * idle or lightly loaded server) the period doubles up to {@link #IDLE_PERIOD_NANOS}; once every
+ * carrier sleeps in its poller the monitor parks until one wakes (Go's sysmon does the same), so
+ * an idle JVM pays nothing. A carrier that stays busy is served again every period.
+ *
+ * <pre>
+ *  monitor                                  carrier leaving its poller ({@link #carrierAwake})
+ *  1. parked = true (volatile)              a. sleeping = false (WakeupGate.awake, volatile)
+ *  2. every carrier still sleeping? else 4  b. parked? then unpark(monitor)
+ *  3. park
+ *  4. parked = false
+ * </pre>
+ * 1-2 and a-b are a Dekker pair: either the monitor sees the carrier awake and does not park,
+ * or the carrier sees {@code parked} and unparks it (maybe spuriously: one extra look).
  */
 final class Monitor extends Thread {
     /** The longest period, reached when no carrier was inside a task for a while (Go: 10 ms; idle servers matter more here). */
@@ -30,6 +41,7 @@ final class Monitor extends Thread {
     private final long[] seenSince;
     private final EventBuffer events = new EventBuffer(256);
     private volatile boolean stop;
+    private volatile boolean parked;
 
     Monitor(CarrierScheduler scheduler, long stallNanos) {
         super(null, null, "vtloop-monitor", 0, false);
@@ -48,10 +60,26 @@ final class Monitor extends Thread {
                 LockSupport.parkNanos(this, period);
                 boolean anyInTask = check(System.nanoTime());
                 period = anyInTask ? busyPeriod : Math.min(period * 2, Math.max(IDLE_PERIOD_NANOS, busyPeriod));
+                if (!anyInTask && allSleeping()) {
+                    parked = true;
+                    if (allSleeping() && !stop) LockSupport.park(this);
+                    parked = false;
+                    period = busyPeriod;
+                }
             }
         } finally {
             events.close();
         }
+    }
+
+    private boolean allSleeping() {
+        for (Carrier c : scheduler.carriers) if (!c.isSleeping()) return false;
+        return true;
+    }
+
+    /** A carrier returned from its poller: wake the monitor if it parked (see the table above). */
+    void carrierAwake() {
+        if (parked) LockSupport.unpark(this);
     }
 
     /** One look at every carrier; returns true when one was inside a task. */
