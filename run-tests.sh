@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 
 missing=()
 for tool in mvn gcc make curl; do command -v "$tool" >/dev/null || missing+=("$tool"); done
-ls -d /usr/lib/jvm/*25* >/dev/null 2>&1 || missing+=("JDK 25 (/usr/lib/jvm/*25*)")
+scripts/find-jdk.sh >/dev/null || missing+=("JDK 25 (\$JAVA_HOME or /usr/lib/jvm)")
 if [ ${#missing[@]} -gt 0 ]; then
   echo "run-tests.sh: missing ${missing[*]} (on Debian: apt-get install -y maven gcc make curl)" >&2
   exit 2

@@ -50,11 +50,8 @@ jar=bench/target/benchmarks.jar agent=agent/target/vtloop-agent.jar
 for f in "$jar" "$agent"; do
   [ -f "$f" ] || { echo "runtime-suite.sh: $f is missing; build first: mvn -B -ntp verify -pl bench -am" >&2; exit 2; }
 done
-java=
-for j in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} /usr/lib/jvm/*25*/bin/java; do
-  if [ -x "$j" ] && "$j" -version 2>&1 | grep -q 'version "2[5-9]'; then java=$j; break; fi
-done
-[ -n "$java" ] || { echo "runtime-suite.sh: no JDK 25 (set JAVA_HOME)" >&2; exit 2; }
+jdk=$(scripts/find-jdk.sh) || exit 2   # JDK 25+: the project's one finder
+java=$jdk/bin/java
 command -v taskset >/dev/null || { echo "runtime-suite.sh: taskset is missing (util-linux)" >&2; exit 2; }
 
 ncpu=$(nproc)

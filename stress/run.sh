@@ -23,19 +23,8 @@ case "$mode" in
   *) echo "usage: $0 [quick|long] [jcstress options]   (got mode '$mode')" >&2; exit 2 ;;
 esac
 
-# JDK 25: $JAVA_HOME if it is one, else the first /usr/lib/jvm/*25*.
-java=
-if [ -n "${JAVA_HOME:-}" ] && "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "25'; then
-  java=$JAVA_HOME/bin/java
-else
-  for d in /usr/lib/jvm/*25*; do
-    if [ -x "$d/bin/java" ]; then java=$d/bin/java; break; fi
-  done
-fi
-if [ -z "$java" ]; then
-  echo "run.sh: no JDK 25 found (set JAVA_HOME or install one under /usr/lib/jvm)" >&2
-  exit 2
-fi
+jdk=$("$here/../scripts/find-jdk.sh") || exit 2   # JDK 25+: the project's one finder
+java=$jdk/bin/java
 
 jar=${VTLOOP_STRESS_JAR:-$here/target/jcstress.jar}   # override: another build of the jar
 if [ ! -f "$jar" ]; then

@@ -54,19 +54,12 @@ def log(msg):
 # ---------------------------------------------------------------- environment
 
 def find_java():
-    """JDK 25+: $JAVA_HOME first, then /usr/lib/jvm/*25*."""
-    candidates = []
-    if os.environ.get("JAVA_HOME"):
-        candidates.append(os.path.join(os.environ["JAVA_HOME"], "bin", "java"))
-    candidates += sorted(glob.glob("/usr/lib/jvm/*25*/bin/java"))
-    for java in candidates:
-        if not os.access(java, os.X_OK):
-            continue
-        out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
-        m = re.search(r'version "(\d+)', out)
-        if m and int(m.group(1)) >= 25:
-            return java
-    return None
+    """JDK 25+, from the project's one finder (scripts/find-jdk.sh: $JAVA_HOME, else /usr/lib/jvm)."""
+    r = subprocess.run([os.path.join(ROOT, "scripts", "find-jdk.sh")], capture_output=True, text=True)
+    if r.returncode != 0:
+        return None
+    java = os.path.join(r.stdout.strip(), "bin", "java")
+    return java if os.access(java, os.X_OK) else None
 
 
 def dpkg_installed(pkg):

@@ -19,6 +19,12 @@ public final class Events {
     /** {@code EPOLLRDHUP}: the peer shut down its writing half (stream sockets). */
     public static final int RDHUP = 0x2000;
 
+    /** The bits after which a read would not block: data, end of stream or an error. */
+    public static final int READABLE = IN | RDHUP | HUP | ERR;
+
+    /** The bits after which a write would not block: buffer space or an error. */
+    public static final int WRITABLE = OUT | HUP | ERR;
+
     private Events() {}
 
     /**
@@ -28,7 +34,7 @@ public final class Events {
      * @return {@code true} if any of {@code IN}, {@code RDHUP}, {@code HUP}, {@code ERR} is set
      */
     public static boolean readable(int events) {
-        return (events & (IN | RDHUP | HUP | ERR)) != 0;
+        return (events & READABLE) != 0;
     }
 
     /**
@@ -38,7 +44,7 @@ public final class Events {
      * @return {@code true} if any of {@code OUT}, {@code HUP}, {@code ERR} is set
      */
     public static boolean writable(int events) {
-        return (events & (OUT | HUP | ERR)) != 0;
+        return (events & WRITABLE) != 0;
     }
 
     /**

@@ -18,9 +18,9 @@ import java.util.function.IntPredicate;
  * park costs no system call. Events are dispatched by whichever thread polls that poller.
  */
 final class Readiness {
-    /** Events that end a read wait; those that end a write wait; those that disable skipping. */
-    static final int READ_EVENTS = Events.IN | Events.PRI | Events.RDHUP | Events.HUP | Events.ERR,
-            WRITE_EVENTS = Events.OUT | Events.HUP | Events.ERR,
+    /** Events that end a read wait (urgent data too); those that end a write wait; those that disable skipping. */
+    static final int READ_EVENTS = Events.READABLE | Events.PRI,
+            WRITE_EVENTS = Events.WRITABLE,
             NO_SKIP_EVENTS = Events.PRI | Events.RDHUP | Events.HUP | Events.ERR;
 
     private final FdTable fds = new FdTable();
