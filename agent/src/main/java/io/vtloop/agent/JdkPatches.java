@@ -37,6 +37,8 @@ import static java.lang.constant.ConstantDescs.*;
  *                              long)                           carrier, as for a Blocker call
  *  java.lang.VirtualThread     tryYield()                      VirtualThreadHooks.yielding() first: resubmit
  *                                                              behind outside work when the queue is empty
+ *  java.util.concurrent.       hasKnownQueuedWork()            true first when the current vtloop carrier has
+ *  ForkJoinWorkerThread                                        tasks queued (so j.u.c. does not spin in vain)
  *  jdk.internal.misc.Blocker   begin(), end(boolean)           VirtualThreadHooks.beginBlocking/endBlocking first:
  *                                                              lend the carrier to a spare (compensation)
  *  sun.nio.ch.Poller           &lt;clinit&gt;                        nothing: the JDK's pollers are never created
@@ -101,6 +103,16 @@ final class JdkPatches {
         // java.lang.VirtualThread: Thread.yield queues behind outside work, as on the JDK
         add("java.lang.VirtualThread", new Edit("tryYield", MTD_void,
                 true, cb -> cb.invokestatic(CD_VT_HOOKS, "yielding", MTD_void)));
+
+        // java.util.concurrent.ForkJoinWorkerThread: "is work queued on my carrier?" holds for vtloop
+        // carriers too, so LinkedTransferQueue/SynchronousQueue/Exchanger do not spin for a peer
+        // that can only run once the spinner parks
+        add("java.util.concurrent.ForkJoinWorkerThread", new Edit("hasKnownQueuedWork", MethodTypeDesc.of(CD_boolean),
+                true, cb -> {
+                    var jdk = cb.newLabel();
+                    cb.invokestatic(CD_VT_HOOKS, "hasQueuedWork", MethodTypeDesc.of(CD_boolean))
+                      .ifeq(jdk).iconst_1().ireturn().labelBinding(jdk);
+                }));
 
         // jdk.internal.misc.Blocker: a blocking call lends the carrier to a spare thread
         add("jdk.internal.misc.Blocker", new Edit("begin", MethodTypeDesc.of(CD_boolean), true, cb -> {

@@ -61,6 +61,16 @@ public final class VirtualThreadHooks {
     }
 
     /**
+     * First statement of {@code ForkJoinWorkerThread.hasKnownQueuedWork()}, which
+     * {@code LinkedTransferQueue}, {@code SynchronousQueue} and {@code Exchanger} ask before they
+     * spin for a peer: true when the current thread runs on a vtloop carrier with tasks queued,
+     * where spinning only delays the peer (it runs once the spinner parks), as on the JDK's pool.
+     */
+    public static boolean hasQueuedWork() {
+        return AgentAccess.hasQueuedWork();
+    }
+
+    /**
      * First statement of {@code Blocker.end(attempted)}: true (skip the JDK's body, which
      * expects a ForkJoinPool carrier) when {@link #beginBlocking} handled the begin. The
      * carrier thread takes its carrier back once the continuation it runs returns.

@@ -53,6 +53,9 @@ public final class AgentAccess {
     /** The current virtual thread is about to {@code Thread.yield}: it queues behind outside work, as on the JDK. */
     public static void yielding() { installed.yielding(); }
 
+    /** True when the current thread runs on one of the installed scheduler's carriers and tasks are queued there. */
+    public static boolean hasQueuedWork() { return installed.hasQueuedWork(); }
+
     /** A park timeout on the current carrier's timers, or null off the carriers (the JDK's timers then). */
     public static Future<?> schedule(Runnable task, long delayNanos) {
         return installed.schedule(task, delayNanos);

@@ -151,6 +151,12 @@ public final class CarrierScheduler implements VtloopScheduler {
         for (Carrier c : carriers) if (c.wakeIfSleeping()) return;
     }
 
+    /** True when the current thread runs on one of these carriers and tasks are queued there (serving thread only). */
+    boolean hasQueuedWork() {
+        Carrier c = currentCarrier();
+        return c != null && c.hasLocalWork();
+    }
+
     /** The current virtual thread is about to yield ({@code VirtualThread.tryYield}); see {@link #execute}. */
     void yielding() {
         Carrier c = currentCarrier();
