@@ -18,8 +18,8 @@ import java.util.Set;
  * agent's, the runtime's and the binding's classes with the boot loader (so this class and
  * everything it uses lives in the boot loader's unnamed module).
  *
- * <p>Order: validate {@code vtloop.*} (a bad value: {@link IllegalArgumentException});
- * check the platform; give vtloop's module access to the JDK internals it uses; bind the
+ * <p>Order: validate {@code vtloop.*} (a bad value: {@link IllegalArgumentException}; unknown
+ * {@code vtloop.*} names: one warning line); check the platform; give vtloop's module access to the JDK internals it uses; bind the
  * native poller (through {@link NativeAccessGate}); build and check every patch
  * ({@link JdkPatches}); start the carriers; apply all patches in one redefinition. Any
  * failure before the last step returns the reason and leaves the JDK untouched; a failing
@@ -37,6 +37,8 @@ public final class Installer {
         Config config = Config.fromSystemProperties();
         if (!config.enabled()) return null;
         if (AgentAccess.installed() != null) return null;   // the agent given twice
+        String unknown = Config.unknownPropertiesWarning();
+        if (unknown != null) System.err.println(unknown);
 
         String os = System.getProperty("os.name", ""), arch = System.getProperty("os.arch", "");
         if (!os.startsWith("Linux") || !(arch.equals("amd64") || arch.equals("x86_64")))

@@ -1,5 +1,8 @@
 package io.vtloop.runtime;
 
+import java.util.List;
+import java.util.TreeSet;
+
 /**
  * The {@code vtloop.*} system properties, read and validated once.
  *
@@ -15,13 +18,22 @@ package io.vtloop.runtime;
  * <tr><td>vtloop.spin</td><td>0..1000000 (µs a carrier busy-polls before sleeping)</td><td>0</td></tr>
  * <tr><td>vtloop.stats</td><td>true, false</td><td>false</td></tr>
  * <tr><td>vtloop.verbose</td><td>true, false</td><td>false</td></tr>
+ * <tr><td>vtloop.native.dir</td><td>a directory (not empty)</td><td>java.io.tmpdir</td></tr>
  * </table>
+ *
+ * <p>{@code vtloop.native.dir} is read by the binding's {@code NativeLibrary}; it is validated
+ * here so that an empty value fails like any other bad value.
  */
 public record Config(boolean enabled, int carriers, int pollInterval, int spinMicros,
                      boolean stats, boolean verbose) {
 
+    /** Every {@code vtloop.*} property vtloop reads, in the order of the table above. */
+    public static final List<String> KNOWN = List.of("vtloop.enabled", "vtloop.carriers", "vtloop.pollInterval",
+            "vtloop.spin", "vtloop.stats", "vtloop.verbose", "vtloop.native.dir");
+
     /** Reads the properties of this JVM. */
     public static Config fromSystemProperties() {
+        nativeDir();
         return new Config(
                 bool("vtloop.enabled", true),
                 integer("vtloop.carriers", Runtime.getRuntime().availableProcessors(), 1, 1024),
@@ -37,6 +49,32 @@ public record Config(boolean enabled, int carriers, int pollInterval, int spinMi
         if (carriers < 1 || carriers > 1024)
             throw new IllegalArgumentException("carriers=" + carriers + ": expected an integer from 1 to 1024");
         return new Config(true, carriers, d.pollInterval, d.spinMicros, d.stats, d.verbose);
+    }
+
+    /**
+     * {@code vtloop.native.dir}: null when not set.
+     *
+     * @throws IllegalArgumentException when set to an empty (or blank) value
+     */
+    public static String nativeDir() {
+        String v = System.getProperty("vtloop.native.dir");
+        if (v != null && v.isBlank()) throw bad("vtloop.native.dir", v, "a directory (an empty value would extract"
+                + " into the working directory)");
+        return v;
+    }
+
+    /**
+     * The one warning line about set {@code vtloop.*} properties that vtloop does not know
+     * (a misspelling is otherwise silently ignored), listing the known ones; null when there
+     * are none.
+     */
+    public static String unknownPropertiesWarning() {
+        var unknown = new TreeSet<String>();
+        for (String name : System.getProperties().stringPropertyNames())
+            if (name.startsWith("vtloop.") && !KNOWN.contains(name)) unknown.add("-D" + name);
+        if (unknown.isEmpty()) return null;
+        return "vtloop: ignoring unknown propert" + (unknown.size() == 1 ? "y " : "ies ") + String.join(", ", unknown)
+                + "; known: " + String.join(", ", KNOWN);
     }
 
     private static boolean bool(String name, boolean dflt) {
