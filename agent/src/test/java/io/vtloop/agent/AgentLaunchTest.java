@@ -153,7 +153,8 @@ class AgentLaunchTest {
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("carrier=vtloop-carrier-"), r.out());
         assertEquals("vtloop: ignoring unknown properties -Dvtloop.Spin, -Dvtloop.carrier; known: vtloop.enabled,"
-                + " vtloop.carriers, vtloop.pollInterval, vtloop.spin, vtloop.stats, vtloop.verbose, vtloop.native.dir\n", r.err());
+                + " vtloop.carriers, vtloop.pollInterval, vtloop.spin, vtloop.stats, vtloop.verbose, vtloop.native.dir,"
+                + " vtloop.jdkCheck\n", r.err());
     }
 
     @Test
@@ -179,6 +180,9 @@ class AgentLaunchTest {
         assertEquals("", d.out());
         assertEquals("vtloop: -Dvtloop.native.dir=: expected a directory (an empty value would extract into the"
                 + " working directory)\n", d.err());
+        Result j = java("-javaagent:" + agentJar(), "-Dvtloop.jdkCheck=loose");
+        assertEquals(1, j.exit());
+        assertEquals("vtloop: -Dvtloop.jdkCheck=loose: expected strict or shape\n", j.err());
     }
 
     @Test

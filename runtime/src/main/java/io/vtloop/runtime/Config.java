@@ -19,17 +19,21 @@ import java.util.TreeSet;
  * <tr><td>vtloop.stats</td><td>true, false</td><td>false</td></tr>
  * <tr><td>vtloop.verbose</td><td>true, false</td><td>false</td></tr>
  * <tr><td>vtloop.native.dir</td><td>a directory (not empty)</td><td>java.io.tmpdir</td></tr>
+ * <tr><td>vtloop.jdkCheck</td><td>strict, shape</td><td>strict</td></tr>
  * </table>
  *
  * <p>{@code vtloop.native.dir} is read by the binding's {@code NativeLibrary}; it is validated
- * here so that an empty value fails like any other bad value.
+ * here so that an empty value fails like any other bad value. {@code vtloop.jdkCheck} is the
+ * agent's (its {@code JdkContract}): {@code strict} installs only on a JDK build whose patched
+ * methods have bytecode vtloop was tested on; {@code shape} also accepts unknown bytecode
+ * when every class, member, flag and constant of the contract is as expected.
  */
 public record Config(boolean enabled, int carriers, int pollInterval, int spinMicros,
                      boolean stats, boolean verbose) {
 
     /** Every {@code vtloop.*} property vtloop reads, in the order of the table above. */
     public static final List<String> KNOWN = List.of("vtloop.enabled", "vtloop.carriers", "vtloop.pollInterval",
-            "vtloop.spin", "vtloop.stats", "vtloop.verbose", "vtloop.native.dir");
+            "vtloop.spin", "vtloop.stats", "vtloop.verbose", "vtloop.native.dir", "vtloop.jdkCheck");
 
     /** Reads the properties of this JVM. */
     public static Config fromSystemProperties() {
@@ -61,6 +65,21 @@ public record Config(boolean enabled, int carriers, int pollInterval, int spinMi
         if (v != null && v.isBlank()) throw bad("vtloop.native.dir", v, "a directory (an empty value would extract"
                 + " into the working directory)");
         return v;
+    }
+
+    /**
+     * {@code vtloop.jdkCheck}: true for {@code strict} (the default), false for {@code shape}.
+     *
+     * @throws IllegalArgumentException for any other value
+     */
+    public static boolean strictJdkCheck() {
+        String v = System.getProperty("vtloop.jdkCheck");
+        if (v == null) return true;
+        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "strict" -> true;
+            case "shape" -> false;
+            default -> throw bad("vtloop.jdkCheck", v, "strict or shape");
+        };
     }
 
     /**
