@@ -216,15 +216,31 @@ class AgentLaunchTest {
     }
 
     @Test
-    void jfrRecordsCompensationAndCarrierStall() throws Exception {
+    void jfrRecordsEveryCarrierStallWithItsVirtualThread() throws Exception {
         Path jfr = Files.createTempFile("vtloop", ".jfr");
         Result r = java(List.of("-javaagent:" + agentJar(), "-XX:StartFlightRecording:filename=" + jfr),
                 java.util.Map.of(), JfrEventsMain.class);
         assertEquals(0, r.exit(), r.err());
-        var names = jdk.jfr.consumer.RecordingFile.readAllEvents(jfr).stream()
-                .map(e -> e.getEventType().getName()).filter(n -> n.startsWith("io.vtloop.")).toList();
+        var events = jdk.jfr.consumer.RecordingFile.readAllEvents(jfr);
         Files.delete(jfr);
-        assertTrue(names.contains("io.vtloop.Compensation"), names.toString());
-        assertTrue(names.contains("io.vtloop.CarrierStall"), names.toString());
+        assertTrue(events.stream().anyMatch(e -> e.getEventType().getName().equals("io.vtloop.Compensation")));
+        var stalls = events.stream().filter(e -> e.getEventType().getName().equals("io.vtloop.CarrierStall")).toList();
+        var seen = new java.util.TreeMap<String, String>();   // name -> "id endedBy"
+        for (var e : stalls) {
+            jdk.jfr.consumer.RecordedThread vt = e.getThread("virtualThread");
+            if (vt != null && vt.getJavaName() != null && vt.getJavaName().startsWith("stall-"))
+                seen.merge(vt.getJavaName(), vt.getJavaThreadId() + " " + e.getString("endedBy"), (a, b) -> a + "," + b);
+        }
+        var expected = new java.util.TreeMap<String, String>();
+        r.out().lines().filter(l -> l.startsWith("stall-")).map(l -> l.split("=")).forEach(kv -> expected.put(kv[0], kv[1]));
+        assertEquals(9, expected.size(), r.out());
+        assertEquals(expected.keySet(), seen.keySet(), "one CarrierStall per 60 ms hog: " + stalls);
+        for (var e : expected.entrySet()) {
+            String recorded = seen.get(e.getKey());
+            assertTrue(recorded.startsWith(e.getValue() + " "), e.getKey() + ": " + recorded);
+            if (!e.getKey().contains("block")) assertTrue(recorded.endsWith(" return"), e.getKey() + ": " + recorded);
+        }
+        assertTrue(seen.entrySet().stream().anyMatch(e -> e.getKey().contains("block") && e.getValue().contains("blocking call")),
+                seen.toString());
     }
 }

@@ -130,15 +130,9 @@ final class Carrier {
 
     private void run(Runnable task) {
         stats.tasks++;
-        var stall = new CarrierEvents.CarrierStall();   // JFR
-        stall.begin();
+        var stall = CarrierEvents.beginRun(index, task);   // JFR CarrierStall; null when not recording it
         task.run();
-        stall.end();
-        if (stall.shouldCommit()) {
-            stall.carrier = index;
-            stall.task = task.toString();
-            stall.commit();
-        }
+        if (stall != null) CarrierEvents.endRun(stall);
     }
 
     /**
