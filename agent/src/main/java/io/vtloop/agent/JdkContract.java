@@ -15,8 +15,6 @@ import java.lang.classfile.PseudoInstruction;
 import java.lang.classfile.attribute.ConstantValueAttribute;
 import java.lang.classfile.instruction.*;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -162,25 +160,25 @@ final class JdkContract {
      */
     static final List<Tested> TESTED = List.of(
             // Temurin 25.0.3+9-LTS, Linux x86_64 (Eclipse Adoptium build, lib/src.zip dated 2026-04-21)
-            new Tested("25.0.3+9-LTS", "java.lang.VirtualThread.<init>(Ljava/util/concurrent/Executor;Ljava/lang/String;ILjava/lang/Runnable;)V", "e85e392257df3ac8"),
-            new Tested("25.0.3+9-LTS", "java.lang.VirtualThread.schedule(Ljava/lang/Runnable;JLjava/util/concurrent/TimeUnit;)Ljava/util/concurrent/Future;", "b70c9b228dd4d399"),
-            new Tested("25.0.3+9-LTS", "jdk.internal.misc.Blocker.begin()Z", "275235506e4bd232"),
-            new Tested("25.0.3+9-LTS", "jdk.internal.misc.Blocker.end(Z)V", "a2e1a03a9210c8c6"),
-            new Tested("25.0.3+9-LTS", "sun.nio.ch.Poller.<clinit>()V", "35fd1ba096dc5cb3"),
-            new Tested("25.0.3+9-LTS", "sun.nio.ch.Poller.poll(IIJLjava/util/function/BooleanSupplier;)V", "36ce2580e86162b6"),
-            new Tested("25.0.3+9-LTS", "sun.nio.ch.Poller.pollSelector(IJ)V", "eaf8ba97ceb5104c"),
-            new Tested("25.0.3+9-LTS", "sun.nio.ch.Poller.stopPoll(II)V", "e07f1968548a468b"),
-            new Tested("25.0.3+9-LTS", "sun.nio.ch.Poller.stopPoll(I)V", "cdd0937a4d2ea4b8"),
-            new Tested("25.0.3+9-LTS", "sun.nio.ch.Poller.masterPoller()Lsun/nio/ch/Poller;", "844b7af89d42fb35"),
-            new Tested("25.0.3+9-LTS", "sun.nio.ch.Poller.readPollers()Ljava/util/List;", "4511d2ecc44fa21a"),
-            new Tested("25.0.3+9-LTS", "sun.nio.ch.Poller.writePollers()Ljava/util/List;", "ba67e4a3e4e741cd"),
-            new Tested("25.0.3+9-LTS", "sun.nio.ch.SocketDispatcher.read(Ljava/io/FileDescriptor;JI)I", "335033ac26802e42"),
-            new Tested("25.0.3+9-LTS", "sun.nio.ch.SocketDispatcher.write(Ljava/io/FileDescriptor;JI)I", "8636d6dcfd8df1cf"),
-            new Tested("25.0.3+9-LTS", "java.nio.channels.spi.AbstractSelectableChannel.configureBlocking(Z)Ljava/nio/channels/SelectableChannel;", "fb848f880b7eb5a7"),
-            new Tested("25.0.3+9-LTS", "sun.nio.ch.UnixDispatcher.close(Ljava/io/FileDescriptor;)V", "e27fe850496bf722"),
-            new Tested("25.0.3+9-LTS", "sun.nio.ch.EPollSelectorImpl.implClose()V", "e461090640262262"),
-            new Tested("25.0.3+9-LTS", "jdk.internal.vm.JcmdVThreadCommands.printScheduler()[B", "42ff8055b1f92ae7"),
-            new Tested("25.0.3+9-LTS", "jdk.internal.vm.JcmdVThreadCommands.printPollers()[B", "038c7eba9f2515aa"));
+            new Tested("25.0.3+9-LTS", "java.lang.VirtualThread.<init>(Ljava/util/concurrent/Executor;Ljava/lang/String;ILjava/lang/Runnable;)V", "0350114676bf53ff"),
+            new Tested("25.0.3+9-LTS", "java.lang.VirtualThread.schedule(Ljava/lang/Runnable;JLjava/util/concurrent/TimeUnit;)Ljava/util/concurrent/Future;", "8202e25cc08e7322"),
+            new Tested("25.0.3+9-LTS", "jdk.internal.misc.Blocker.begin()Z", "f104278ac9e9a13b"),
+            new Tested("25.0.3+9-LTS", "jdk.internal.misc.Blocker.end(Z)V", "2ebbd29a28092b6e"),
+            new Tested("25.0.3+9-LTS", "sun.nio.ch.Poller.<clinit>()V", "8119967efdcab62d"),
+            new Tested("25.0.3+9-LTS", "sun.nio.ch.Poller.poll(IIJLjava/util/function/BooleanSupplier;)V", "d5c402dbf7fd1fff"),
+            new Tested("25.0.3+9-LTS", "sun.nio.ch.Poller.pollSelector(IJ)V", "46fdbcf643e053cd"),
+            new Tested("25.0.3+9-LTS", "sun.nio.ch.Poller.stopPoll(II)V", "c6ce7a1e1daa3267"),
+            new Tested("25.0.3+9-LTS", "sun.nio.ch.Poller.stopPoll(I)V", "1aeeaaa19d87a5e9"),
+            new Tested("25.0.3+9-LTS", "sun.nio.ch.Poller.masterPoller()Lsun/nio/ch/Poller;", "974e12e4a85d3439"),
+            new Tested("25.0.3+9-LTS", "sun.nio.ch.Poller.readPollers()Ljava/util/List;", "75f266f6db80e75a"),
+            new Tested("25.0.3+9-LTS", "sun.nio.ch.Poller.writePollers()Ljava/util/List;", "e8223a3caecf8f7d"),
+            new Tested("25.0.3+9-LTS", "sun.nio.ch.SocketDispatcher.read(Ljava/io/FileDescriptor;JI)I", "192cc600207cc8ff"),
+            new Tested("25.0.3+9-LTS", "sun.nio.ch.SocketDispatcher.write(Ljava/io/FileDescriptor;JI)I", "68f4e753f167ab98"),
+            new Tested("25.0.3+9-LTS", "java.nio.channels.spi.AbstractSelectableChannel.configureBlocking(Z)Ljava/nio/channels/SelectableChannel;", "41af4c3614e8d26c"),
+            new Tested("25.0.3+9-LTS", "sun.nio.ch.UnixDispatcher.close(Ljava/io/FileDescriptor;)V", "c0f08bb635ebc3a8"),
+            new Tested("25.0.3+9-LTS", "sun.nio.ch.EPollSelectorImpl.implClose()V", "152a23a479d53c2b"),
+            new Tested("25.0.3+9-LTS", "jdk.internal.vm.JcmdVThreadCommands.printScheduler()[B", "8ba27f713798eccc"),
+            new Tested("25.0.3+9-LTS", "jdk.internal.vm.JcmdVThreadCommands.printPollers()[B", "b1db74ca7f7bad9d"));
 
     private final Function<String, byte[]> classFiles;
     private final Map<String, ClassModel> models = new HashMap<>();
@@ -219,7 +217,7 @@ final class JdkContract {
         List<String> problems = new ArrayList<>();
         for (Member m : MEMBERS) {
             String p = check(m);
-            if (p != null) problems.add(p);
+            if (p != null) problems.add(p + " (" + (m.use() == Use.PATCHED ? "patched by " : "used by ") + m.by() + ")");
         }
         for (Constant c : CONSTANTS) {
             String p = check(c);
@@ -345,55 +343,78 @@ final class JdkContract {
         return null;
     }
 
+    /** Appends " L<n>", {@code l}'s number in order of first mention. */
+    private static StringBuilder label(StringBuilder sb, Map<Label, Integer> labels, Label l) {
+        Integer n = labels.get(l);
+        if (n == null) labels.put(l, n = labels.size());
+        return sb.append(" L").append(n);
+    }
+
     /**
-     * A SHA-256 (first 16 hex digits) over {@code code}'s instructions and exception table,
+     * A 64-bit FNV-1a hash (16 hex digits) over {@code code}'s instructions and exception table,
      * each rendered with symbolic operands: constant-pool indices, wide/narrow encodings, line
      * numbers and local variable tables do not change it; any change of an instruction, an
-     * operand, a branch target or a handler does.
+     * operand, a branch target or a handler does. Not SHA-256: its provider costs ~20 ms at
+     * premain, and the check is against accidental change, not an adversary.
      */
     static String fingerprint(CodeModel code) {
+        // an instanceof chain, not a pattern switch: its bootstrap would cost tens of ms at premain
         Map<Label, Integer> labels = new HashMap<>();
-        Function<Label, String> l = x -> "L" + labels.computeIfAbsent(x, k -> labels.size());
         StringBuilder sb = new StringBuilder();
         for (CodeElement e : code) {
-            String line = switch (e) {
-                case LabelTarget t -> l.apply(t.label()) + ":";
-                case ExceptionCatch c -> "catch " + l.apply(c.tryStart()) + " " + l.apply(c.tryEnd()) + " "
-                        + l.apply(c.handler()) + " " + c.catchType().map(t -> t.asInternalName()).orElse("*");
-                case PseudoInstruction p -> null;   // line numbers, local variable tables, character ranges
-                case Attribute<?> a -> null;        // the stack map follows from the instructions
-                case LoadInstruction i -> "load " + i.typeKind() + " " + i.slot();
-                case StoreInstruction i -> "store " + i.typeKind() + " " + i.slot();
-                case IncrementInstruction i -> "iinc " + i.slot() + " " + i.constant();
-                case ConstantInstruction i -> "const " + i.typeKind() + " " + i.constantValue();
-                case BranchInstruction i -> (i.opcode() == java.lang.classfile.Opcode.GOTO_W ? "GOTO" : i.opcode().name())
-                        + " " + l.apply(i.target());
-                case TableSwitchInstruction i -> "tableswitch " + i.lowValue() + " " + i.highValue() + " "
-                        + l.apply(i.defaultTarget()) + " " + i.cases().stream()
-                        .map(c -> c.caseValue() + ":" + l.apply(c.target())).toList();
-                case LookupSwitchInstruction i -> "lookupswitch " + l.apply(i.defaultTarget()) + " " + i.cases().stream()
-                        .map(c -> c.caseValue() + ":" + l.apply(c.target())).toList();
-                case FieldInstruction i -> i.opcode().name() + " " + i.owner().asInternalName() + "." + i.name().stringValue()
-                        + ":" + i.type().stringValue();
-                case InvokeInstruction i -> i.opcode().name() + " " + i.owner().asInternalName() + "." + i.name().stringValue()
-                        + i.type().stringValue() + (i.isInterface() ? " itf" : "");
-                case InvokeDynamicInstruction i -> "invokedynamic " + i.name().stringValue() + i.type().stringValue()
-                        + " " + i.bootstrapMethod() + " " + i.bootstrapArgs();
-                case NewObjectInstruction i -> "new " + i.className().asInternalName();
-                case NewReferenceArrayInstruction i -> "anewarray " + i.componentType().asInternalName();
-                case NewPrimitiveArrayInstruction i -> "newarray " + i.typeKind();
-                case NewMultiArrayInstruction i -> "multianewarray " + i.arrayType().asInternalName() + " " + i.dimensions();
-                case TypeCheckInstruction i -> i.opcode().name() + " " + i.type().asInternalName();
-                case Instruction i -> i.opcode().name();   // no operands: arithmetic, stack, array, return, monitor
-                default -> e.toString();
-            };
-            if (line != null) sb.append(line).append('\n');
+            if (e instanceof PseudoInstruction && !(e instanceof LabelTarget) && !(e instanceof ExceptionCatch)) {
+                continue;   // line numbers, local variable tables, character ranges
+            } else if (e instanceof Attribute<?>) {
+                continue;   // the stack map follows from the instructions
+            } else if (e instanceof LabelTarget t) {
+                label(sb, labels, t.label()).append(':');
+            } else if (e instanceof ExceptionCatch c) {
+                label(label(label(sb.append("catch"), labels, c.tryStart()), labels, c.tryEnd()), labels, c.handler())
+                        .append(' ').append(c.catchType().map(t -> t.asInternalName()).orElse("*"));
+            } else if (e instanceof LoadInstruction i) {
+                sb.append("load ").append(i.typeKind()).append(' ').append(i.slot());
+            } else if (e instanceof StoreInstruction i) {
+                sb.append("store ").append(i.typeKind()).append(' ').append(i.slot());
+            } else if (e instanceof IncrementInstruction i) {
+                sb.append("iinc ").append(i.slot()).append(' ').append(i.constant());
+            } else if (e instanceof ConstantInstruction i) {
+                sb.append("const ").append(i.typeKind()).append(' ').append(i.constantValue());
+            } else if (e instanceof BranchInstruction i) {
+                label(sb.append(i.opcode() == java.lang.classfile.Opcode.GOTO_W ? "GOTO" : i.opcode().name()), labels, i.target());
+            } else if (e instanceof TableSwitchInstruction i) {
+                label(sb.append("tableswitch ").append(i.lowValue()).append(' ').append(i.highValue()), labels, i.defaultTarget());
+                for (SwitchCase c : i.cases()) label(sb.append(' ').append(c.caseValue()), labels, c.target());
+            } else if (e instanceof LookupSwitchInstruction i) {
+                label(sb.append("lookupswitch"), labels, i.defaultTarget());
+                for (SwitchCase c : i.cases()) label(sb.append(' ').append(c.caseValue()), labels, c.target());
+            } else if (e instanceof FieldInstruction i) {
+                sb.append(i.opcode().name()).append(' ').append(i.owner().asInternalName()).append('.')
+                        .append(i.name().stringValue()).append(':').append(i.type().stringValue());
+            } else if (e instanceof InvokeInstruction i) {
+                sb.append(i.opcode().name()).append(' ').append(i.owner().asInternalName()).append('.')
+                        .append(i.name().stringValue()).append(i.type().stringValue()).append(i.isInterface() ? " itf" : "");
+            } else if (e instanceof InvokeDynamicInstruction i) {
+                sb.append("invokedynamic ").append(i.name().stringValue()).append(i.type().stringValue()).append(' ')
+                        .append(i.bootstrapMethod()).append(' ').append(i.bootstrapArgs());
+            } else if (e instanceof NewObjectInstruction i) {
+                sb.append("new ").append(i.className().asInternalName());
+            } else if (e instanceof NewReferenceArrayInstruction i) {
+                sb.append("anewarray ").append(i.componentType().asInternalName());
+            } else if (e instanceof NewPrimitiveArrayInstruction i) {
+                sb.append("newarray ").append(i.typeKind());
+            } else if (e instanceof NewMultiArrayInstruction i) {
+                sb.append("multianewarray ").append(i.arrayType().asInternalName()).append(' ').append(i.dimensions());
+            } else if (e instanceof TypeCheckInstruction i) {
+                sb.append(i.opcode().name()).append(' ').append(i.type().asInternalName());
+            } else if (e instanceof Instruction i) {
+                sb.append(i.opcode().name());   // no operands: arithmetic, stack, array, return, monitor
+            } else {
+                sb.append(e);
+            }
+            sb.append('\n');
         }
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 8);
-        } catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException(ex);
-        }
+        long h = 0xcbf29ce484222325L;   // FNV-1a, 64 bits
+        for (byte b : sb.toString().getBytes(StandardCharsets.UTF_8)) h = (h ^ (b & 0xff)) * 0x100000001b3L;
+        return HexFormat.of().toHexDigits(h);
     }
 }
