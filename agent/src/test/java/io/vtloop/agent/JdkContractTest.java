@@ -39,6 +39,37 @@ class JdkContractTest {
         }
     }
 
+    /** Every call or field read the patched JDK code makes into vtloop resolves to a public static member of that shape. */
+    @Test
+    void patchedCodeLinksToHooksThatExist() throws Exception {
+        int links = 0;
+        for (byte[] bytes : new JdkPatches().patchedClassFiles(JdkContract.ofRunningJdk()).values()) {
+            for (MethodModel mm : ClassFile.of().parse(bytes).methods()) {
+                if (mm.code().isEmpty()) continue;
+                for (var e : mm.code().get()) {
+                    if (e instanceof java.lang.classfile.instruction.InvokeInstruction i
+                            && i.owner().asInternalName().startsWith("io/vtloop/")) {
+                        Class<?> owner = Class.forName(i.owner().asInternalName().replace('/', '.'));
+                        var type = java.lang.invoke.MethodType.fromMethodDescriptorString(i.type().stringValue(),
+                                getClass().getClassLoader());
+                        var m = owner.getMethod(i.name().stringValue(), type.parameterArray());
+                        assertEquals(type.returnType(), m.getReturnType(), m.toString());
+                        assertTrue(java.lang.reflect.Modifier.isStatic(m.getModifiers())
+                                && java.lang.reflect.Modifier.isPublic(owner.getModifiers()), m.toString());
+                        links++;
+                    } else if (e instanceof java.lang.classfile.instruction.FieldInstruction f
+                            && f.owner().asInternalName().startsWith("io/vtloop/")) {
+                        var field = Class.forName(f.owner().asInternalName().replace('/', '.')).getField(f.name().stringValue());
+                        assertEquals(f.typeSymbol().descriptorString(), field.getType().descriptorString(), field.toString());
+                        assertTrue(java.lang.reflect.Modifier.isStatic(field.getModifiers()), field.toString());
+                        links++;
+                    }
+                }
+            }
+        }
+        assertTrue(links >= 20, "links checked: " + links);
+    }
+
     @Test
     void contractHoldsOnThisJdkByShape() {
         assertNull(JdkContract.ofRunningJdk().verify(false));
