@@ -18,8 +18,9 @@ import java.util.Set;
  * agent's, the runtime's and the binding's classes with the boot loader (so this class and
  * everything it uses lives in the boot loader's unnamed module).
  *
- * <p>Order: validate {@code vtloop.*} (a bad value: {@link IllegalArgumentException});
- * check the platform; give vtloop's module access to the JDK internals it uses; bind the
+ * <p>Order: validate {@code vtloop.*} (a bad value: {@link IllegalArgumentException}; unknown
+ * {@code vtloop.*} names: one warning line); check the platform and the {@link JdkContract}
+ * ({@code -Dvtloop.jdkCheck}); give vtloop's module access to the JDK internals it uses; bind the
  * native poller (through {@link NativeAccessGate}); build and check every patch
  * ({@link JdkPatches}); start the carriers; apply all patches in one redefinition. Any
  * failure before the last step returns the reason and leaves the JDK untouched; a failing
@@ -35,8 +36,11 @@ public final class Installer {
      */
     public static String install(Instrumentation inst, String agentArgs) throws Exception {
         Config config = Config.fromSystemProperties();
+        boolean strict = Config.strictJdkCheck();
         if (!config.enabled()) return null;
         if (AgentAccess.installed() != null) return null;   // the agent given twice
+        String unknown = Config.unknownPropertiesWarning();
+        if (unknown != null) System.err.println(unknown);
 
         String os = System.getProperty("os.name", ""), arch = System.getProperty("os.arch", "");
         if (!os.startsWith("Linux") || !(arch.equals("amd64") || arch.equals("x86_64")))
@@ -45,6 +49,9 @@ public final class Installer {
             return "vtloop needs JDK 25 or later, this is " + Runtime.version();
         if (!inst.isRedefineClassesSupported() || !inst.isModifiableModule(Object.class.getModule()))
             return "this JVM cannot redefine java.base classes";
+        JdkContract contract = JdkContract.ofRunningJdk();
+        String mismatch = contract.verify(strict);
+        if (mismatch != null) return mismatch;
 
         openJavaBase(inst);
 
@@ -55,7 +62,7 @@ public final class Installer {
 
         ClassDefinition[] patches;
         try {
-            patches = new JdkPatches().build();
+            patches = new JdkPatches().build(contract);
         } catch (JdkPatches.ShapeException e) {
             return e.getMessage();
         }

@@ -1,7 +1,7 @@
 package io.vtloop.agent;
 
-import java.io.IOException;
-import java.io.InputStream;
+import io.vtloop.runtime.FdState;
+
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassModel;
 import java.lang.classfile.ClassTransform;
@@ -22,9 +22,11 @@ import static java.lang.constant.ConstantDescs.*;
 
 /**
  * The patches vtloop applies to {@code java.base}, built with the {@code java.lang.classfile}
- * API from the running JDK's own class files. Every patch point is checked first (class,
- * method name and descriptor); if any is missing the whole set is refused with a message
- * naming it, and nothing is patched. All patches change method bodies only, so they apply
+ * API from the running JDK's own class files, once {@link JdkContract} has checked every patch
+ * point (class, name, descriptor, flags, original code); a patch point that is still missing
+ * here refuses the whole set with a message naming it, and nothing is patched. Values the
+ * patched code shares with the JDK or the runtime come from {@link JdkContract} and
+ * {@link FdState}, not bare numbers. All patches change method bodies only, so they apply
  * by redefinition to loaded and not-yet-loaded classes alike.
  *
  * <pre>
@@ -54,6 +56,8 @@ import static java.lang.constant.ConstantDescs.*;
  *  AbstractSelectableChannel                                   going non-blocking is never skipped
  *  sun.nio.ch.UnixDispatcher   close(FileDescriptor)           PollerHooks.beforeClose(fd) first
  *  sun.nio.ch.EPollSelectorImpl implClose()                    PollerHooks.beforeClose(epfd) first
+ *  jdk.internal.vm.            printScheduler(), printPollers()  VirtualThreadHooks.printScheduler(),
+ *  JcmdVThreadCommands                                         PollerHooks.printPollers(): jcmd shows vtloop
  * </pre>
  */
 final class JdkPatches {
@@ -155,11 +159,11 @@ final class JdkPatches {
         ClassDesc cdDispatcher = ClassDesc.of("sun.nio.ch.SocketDispatcher");
         ClassDesc cdFdState = ClassDesc.of("io.vtloop.runtime.FdState");
         for (String op : List.of("read", "write")) {
-            int dir = op.equals("read") ? 0 : 1;   // FdState.READ, FdState.WRITE
+            int dir = op.equals("read") ? FdState.READ : FdState.WRITE;
             MethodTypeDesc io = MethodTypeDesc.of(CD_int, CD_FILE_DESCRIPTOR, CD_long, CD_int);
             add("sun.nio.ch.SocketDispatcher", new Edit(op, io, false, cb -> {
                 // FdState s = ioState(fd); if (s == null) return op0(fd, address, len);
-                // int snap = beginIo(s, dir); if (snap == -1) return UNAVAILABLE;
+                // int snap = beginIo(s, dir); if (snap == PollerHooks.SKIP) return IOStatus.UNAVAILABLE;
                 // return afterIo(s, snap, dir, op0(fd, address, len), len);
                 // locals: 0 this, 1 fd, 2-3 address, 4 len, 5 s, 6 snap
                 var tracked = cb.newLabel();
@@ -175,8 +179,8 @@ final class JdkPatches {
                   .aload(5).loadConstant(dir)
                   .invokestatic(CD_POLLER_HOOKS, "beginIo", MethodTypeDesc.of(CD_int, cdFdState, CD_int))
                   .istore(6)
-                  .iload(6).loadConstant(-1).if_icmpne(doIo)
-                  .loadConstant(PollerHooks.UNAVAILABLE).ireturn()
+                  .iload(6).getstatic(CD_POLLER_HOOKS, "SKIP", CD_int).if_icmpne(doIo)
+                  .loadConstant(JdkContract.IOSTATUS_UNAVAILABLE).ireturn()
                   .labelBinding(doIo)
                   .aload(5).iload(6).loadConstant(dir)
                   .aload(1).lload(2).iload(4)
@@ -202,6 +206,13 @@ final class JdkPatches {
         add("sun.nio.ch.EPollSelectorImpl", new Edit("implClose", MTD_void, true, cb -> cb
                 .aload(0).getfield(cdSelector, "epfd", CD_int)
                 .invokestatic(CD_POLLER_HOOKS, "beforeClose", MethodTypeDesc.of(CD_void, CD_int))));
+
+        // jcmd Thread.vthread_scheduler / Thread.vthread_pollers: show vtloop, not the JDK's unused ones
+        ClassDesc cdBytes = CD_byte.arrayType();
+        for (String m : List.of("printScheduler", "printPollers"))
+            add("jdk.internal.vm.JcmdVThreadCommands", new Edit(m, MethodTypeDesc.of(cdBytes), false, cb -> cb
+                    .invokestatic(m.equals("printScheduler") ? CD_VT_HOOKS : CD_POLLER_HOOKS, m, MethodTypeDesc.of(cdBytes))
+                    .areturn()));
     }
 
     private void add(String className, Edit edit) {
@@ -209,33 +220,36 @@ final class JdkPatches {
     }
 
     /**
-     * Loads (without initializing) each target class, checks every patch point against the
-     * JDK's class file and returns the redefinitions. Throws before anything is applied.
+     * The patched class files, by binary class name, built from {@code contract}'s class files
+     * (which {@link JdkContract#verify} has checked). Nothing is loaded or applied.
      */
-    ClassDefinition[] build() throws ShapeException {
-        List<ClassDefinition> defs = new ArrayList<>();
+    Map<String, byte[]> patchedClassFiles(JdkContract contract) throws ShapeException {
+        Map<String, byte[]> out = new LinkedHashMap<>();
         for (var e : edits.entrySet()) {
             String name = e.getKey();
-            Class<?> cls;
-            try {
-                cls = Class.forName(name, false, null);
-            } catch (ClassNotFoundException ex) {
-                throw new ShapeException("class " + name + " not found in this JDK");
-            }
-            byte[] original = classFile(name);
-            defs.add(new ClassDefinition(cls, patch(name, original, e.getValue())));
+            byte[] original = contract.classFile(name.replace('.', '/'));
+            if (original == null) throw new ShapeException("class file of " + name + " not found in java.base");
+            out.put(name, patch(name, original, e.getValue()));
         }
-        return defs.toArray(ClassDefinition[]::new);
+        return out;
     }
 
-    private static byte[] classFile(String name) throws ShapeException {
-        String resource = name.replace('.', '/') + ".class";
-        try (InputStream in = Object.class.getModule().getResourceAsStream(resource)) {
-            if (in == null) throw new ShapeException("class file " + resource + " not found in java.base");
-            return in.readAllBytes();
-        } catch (IOException ex) {
-            throw new ShapeException("cannot read " + resource + ": " + ex);
+    /**
+     * Loads (without initializing) each target class and returns the redefinitions of the
+     * running JDK's classes. Throws before anything is applied.
+     */
+    ClassDefinition[] build(JdkContract contract) throws ShapeException {
+        List<ClassDefinition> defs = new ArrayList<>();
+        for (var e : patchedClassFiles(contract).entrySet()) {
+            Class<?> cls;
+            try {
+                cls = Class.forName(e.getKey(), false, null);
+            } catch (ClassNotFoundException ex) {
+                throw new ShapeException("class " + e.getKey() + " not found in this JDK");
+            }
+            defs.add(new ClassDefinition(cls, e.getValue()));
         }
+        return defs.toArray(ClassDefinition[]::new);
     }
 
     private static byte[] patch(String className, byte[] bytes, List<Edit> classEdits) throws ShapeException {

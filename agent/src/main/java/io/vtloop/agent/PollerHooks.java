@@ -23,8 +23,18 @@ public final class PollerHooks {
 
     private static final JavaIOFileDescriptorAccess FDA = SharedSecrets.getJavaIOFileDescriptorAccess();
     private static final int POLLIN = Net.POLLIN, POLLOUT = Net.POLLOUT;
-    /** {@code sun.nio.ch.IOStatus.UNAVAILABLE}: "would block". */
-    static final int UNAVAILABLE = -2;
+
+    /** {@code FdState.SKIP}, package-private there: what {@link #beginIo} returns for "skip the syscall". */
+    public static final int SKIP;
+    static {
+        try {
+            var f = FdState.class.getDeclaredField("SKIP");
+            f.setAccessible(true);
+            SKIP = f.getInt(null);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private static int direction(int event) {
         if (event == POLLIN) return FdState.READ;
@@ -69,7 +79,7 @@ public final class PollerHooks {
         return Thread.currentThread().isVirtual() ? AgentAccess.ioState(FDA.get(fd)) : null;
     }
 
-    /** Before the syscall: {@code -1} to skip it (return UNAVAILABLE), else a snapshot for {@link #afterIo}. */
+    /** Before the syscall: {@link #SKIP} to skip it (return UNAVAILABLE), else a snapshot for {@link #afterIo}. */
     public static int beginIo(FdState s, int dir) {
         return AgentAccess.beginIo(s, dir);
     }
@@ -80,8 +90,26 @@ public final class PollerHooks {
      * which the runtime records unless an edge came meanwhile. Returns n.
      */
     public static int afterIo(FdState s, int snapshot, int dir, int n, int len) {
-        if (n == UNAVAILABLE || (n >= 0 && n < len)) AgentAccess.notReady(s, dir, snapshot);
+        if (n == JdkContract.IOSTATUS_UNAVAILABLE || (n >= 0 && n < len)) AgentAccess.notReady(s, dir, snapshot);
         return n;
+    }
+
+    // -- jcmd --
+
+    /**
+     * {@code JcmdVThreadCommands.printPollers()}, what {@code jcmd PID Thread.vthread_pollers}
+     * prints: vtloop has no poller threads, each carrier polls its own epoll; the I/O counters.
+     */
+    public static byte[] printPollers() {
+        String nl = System.lineSeparator();
+        var s = AgentAccess.installed();
+        StringBuilder sb = new StringBuilder("vtloop: no I/O poller threads; each of the ").append(s.carriers())
+                .append(" carriers (vtloop-carrier-N) polls its own epoll between the virtual threads it runs").append(nl);
+        var io = java.util.Set.of("polls", "events", "staleEvents", "sleeps", "wakeups", "skippedSyscalls");
+        s.counters().forEach((k, v) -> {
+            if (io.contains(k)) sb.append("  ").append(k).append('=').append(v).append(nl);
+        });
+        return sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     // -- blocking mode --

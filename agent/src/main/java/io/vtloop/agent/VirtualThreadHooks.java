@@ -34,6 +34,19 @@ public final class VirtualThreadHooks {
     }
 
     /**
+     * {@code JcmdVThreadCommands.printScheduler()}, what {@code jcmd PID Thread.vthread_scheduler}
+     * prints: vtloop's scheduler, where to watch it, and its counters.
+     */
+    public static byte[] printScheduler() {
+        String nl = System.lineSeparator();
+        var s = AgentAccess.installed();
+        StringBuilder sb = new StringBuilder().append(s).append(" (vtloop-agent: every virtual thread without an explicit"
+                + " scheduler runs on it; MXBean io.vtloop:type=Scheduler)").append(nl);
+        s.counters().forEach((k, v) -> sb.append("  ").append(k).append('=').append(v).append(nl));
+        return sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
      * First statement of {@code Blocker.begin()}: a virtual thread on a vtloop carrier is
      * about to block the OS thread (file I/O and the like); the carrier is lent to a spare
      * thread so its other virtual threads and fds keep moving. True: handled (the JDK's

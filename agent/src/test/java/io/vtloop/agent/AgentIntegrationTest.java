@@ -110,4 +110,22 @@ class AgentIntegrationTest {
             assertFalse(json.contains(jdkPoller), "thread dump shows the JDK's " + jdkPoller);
         assertTrue(json.contains("vtloop-carrier-"));
     }
+
+    /** What {@code jcmd PID Thread.vthread_scheduler} and {@code Thread.vthread_pollers} print, through the same DiagnosticCommand MBean. */
+    @Test
+    void jcmdVirtualThreadCommandsShowVtloop() throws Exception {
+        var server = ManagementFactory.getPlatformMBeanServer();
+        var dcmd = new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand");
+        String scheduler = (String) server.invoke(dcmd, "threadVthreadScheduler", new Object[] {null},
+                new String[] {String[].class.getName()});
+        int carriers = io.vtloop.Vtloop.installed().carriers();
+        assertTrue(scheduler.startsWith("vtloop scheduler[carriers=" + carriers + "] (vtloop-agent: every virtual thread"
+                + " without an explicit scheduler runs on it; MXBean io.vtloop:type=Scheduler)"), scheduler);
+        assertTrue(scheduler.matches("(?s).*\\n  tasks=\\d+\\n.*\\n  spares=\\d+\\n"), scheduler);
+        assertFalse(scheduler.contains("ForkJoinPool"), scheduler);
+        String pollers = (String) server.invoke(dcmd, "threadVthreadPollers", new Object[] {null},
+                new String[] {String[].class.getName()});
+        assertTrue(pollers.startsWith("vtloop: no I/O poller threads; each of the " + carriers + " carriers"), pollers);
+        assertTrue(pollers.contains("\n  events="), pollers);
+    }
 }

@@ -27,12 +27,16 @@ class AgentLaunchTest {
     }
 
     static Result java(List<String> jvmArgs, java.util.Map<String, String> env, Class<?> main) throws Exception {
+        List<String> args = new ArrayList<>(jvmArgs);
+        args.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        return run(Path.of(ProcessHandle.current().info().command().orElseThrow()), args, env);
+    }
+
+    /** Runs {@code javaBin args}, with {@code env} added to an environment without JAVA_TOOL_OPTIONS. */
+    static Result run(Path javaBin, List<String> args, java.util.Map<String, String> env) throws Exception {
         List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElseThrow());
-        cmd.addAll(jvmArgs);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(main.getName());
+        cmd.add(javaBin.toString());
+        cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         pb.environment().putAll(env);
@@ -68,6 +72,91 @@ class AgentLaunchTest {
         assertEquals(1, r.err().strip().lines().count(), r.err());
     }
 
+    static final String NOT_INSTALLED = "vtloop: not installed, running on the JDK's default scheduler: ";
+
+    /** The {@code java} of an installed JDK older than 25 (under /usr/lib/jvm, by its release file), or null. */
+    static Path olderJava() throws Exception {
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) return null;
+        try (var dirs = Files.list(jvms)) {
+            for (Path d : (Iterable<Path>) dirs.sorted()::iterator) {
+                Path release = d.resolve("release"), bin = d.resolve("bin/java");
+                if (Files.isSymbolicLink(d) || !Files.isRegularFile(release) || !Files.isExecutable(bin)) continue;
+                var m = java.util.regex.Pattern.compile("JAVA_VERSION=\"(?:1\\.)?(\\d+)").matcher(Files.readString(release));
+                if (m.find() && Integer.parseInt(m.group(1)) < 25) return bin;
+            }
+        }
+        return null;
+    }
+
+    /** {@code java.version} of {@code bin}, as the JDK's release file says. */
+    static String javaVersion(Path bin) throws Exception {
+        var m = java.util.regex.Pattern.compile("JAVA_VERSION=\"([^\"]+)\"")
+                .matcher(Files.readString(bin.getParent().getParent().resolve("release")));
+        assertTrue(m.find());
+        return m.group(1);
+    }
+
+    @Test
+    void olderJdkRunsTheApplicationAfterOneWarningLine() throws Exception {
+        Path older = olderJava();
+        org.junit.jupiter.api.Assumptions.assumeTrue(older != null,
+                "no JDK older than 25 under /usr/lib/jvm (CI installs openjdk-17-jdk-headless): skipped");
+        Path src = Files.createTempFile("Hello", ".java");
+        Files.writeString(src, "public class Hello { public static void main(String[] a) { System.out.println(\"hello\"); } }");
+        String line = NOT_INSTALLED + "vtloop needs JDK 25 or later, this is Java " + javaVersion(older);
+        try {
+            Result r = run(older, List.of("-javaagent:" + agentJar(), src.toString()), java.util.Map.of());
+            assertEquals(0, r.exit(), r.err());
+            assertEquals("hello\n", r.out());
+            assertEquals(line + "\n", r.err());
+            Result t = run(older, List.of(src.toString()), java.util.Map.of("JAVA_TOOL_OPTIONS", "-javaagent:" + agentJar()));
+            assertEquals(0, t.exit(), t.err());
+            assertEquals("hello\n", t.out());
+            assertEquals("Picked up JAVA_TOOL_OPTIONS: -javaagent:" + agentJar() + "\n" + line + "\n", t.err());
+        } finally {
+            Files.delete(src);
+        }
+    }
+
+    @Test
+    void agentGivenTwiceInstallsOnceSilently() throws Exception {
+        Result r = java(List.of("-javaagent:" + agentJar()), java.util.Map.of("JAVA_TOOL_OPTIONS", "-javaagent:" + agentJar()));
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("carrier=vtloop-carrier-"), r.out());
+        assertEquals("Picked up JAVA_TOOL_OPTIONS: -javaagent:" + agentJar() + "\n", r.err());
+        Path copy = Files.createTempFile("vtloop-agent-copy", ".jar");
+        try {
+            Files.copy(agentJar(), copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Result c = java("-javaagent:" + agentJar(), "-javaagent:" + copy);
+            assertEquals(0, c.exit(), c.err());
+            assertTrue(c.out().contains("carrier=vtloop-carrier-"), c.out());
+            assertEquals("", c.err());
+        } finally {
+            Files.delete(copy);
+        }
+    }
+
+    @Test
+    void loadedIntoARunningJvmSaysItMustBeThereAtStartUp() throws Exception {
+        Result r = java(List.of("-Djdk.attach.allowAttachSelf=true", "-XX:+EnableDynamicAgentLoading",
+                "-Dvtloop.agent.jar=" + agentJar()), java.util.Map.of(), LateLoadMain.class);
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(NOT_INSTALLED + "vtloop must be given at JVM start-up (-javaagent:vtloop-agent.jar on the command"
+                + " line or in JAVA_TOOL_OPTIONS); it cannot be loaded into a running JVM\n", r.err());
+        assertTrue(r.out().contains("loaded carrier=ForkJoinPool"), r.out());
+    }
+
+    @Test
+    void unknownPropertyIsNamedOnceWithTheKnownOnes() throws Exception {
+        Result r = java("-javaagent:" + agentJar(), "-Dvtloop.carrier=4", "-Dvtloop.Spin=5");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("carrier=vtloop-carrier-"), r.out());
+        assertEquals("vtloop: ignoring unknown properties -Dvtloop.Spin, -Dvtloop.carrier; known: vtloop.enabled,"
+                + " vtloop.carriers, vtloop.pollInterval, vtloop.spin, vtloop.stats, vtloop.verbose, vtloop.native.dir,"
+                + " vtloop.jdkCheck\n", r.err());
+    }
+
     @Test
     void disabledChangesNothing() throws Exception {
         Result r = java("-javaagent:" + agentJar(), "-Dvtloop.enabled=false");
@@ -86,6 +175,14 @@ class AgentLaunchTest {
         Result b = java("-javaagent:" + agentJar(), "-Dvtloop.stats=yes");
         assertEquals(1, b.exit());
         assertTrue(b.err().contains("-Dvtloop.stats=yes: expected true or false"), b.err());
+        Result d = java("-javaagent:" + agentJar(), "-Dvtloop.native.dir=");
+        assertEquals(1, d.exit());
+        assertEquals("", d.out());
+        assertEquals("vtloop: -Dvtloop.native.dir=: expected a directory (an empty value would extract into the"
+                + " working directory)\n", d.err());
+        Result j = java("-javaagent:" + agentJar(), "-Dvtloop.jdkCheck=loose");
+        assertEquals(1, j.exit());
+        assertEquals("vtloop: -Dvtloop.jdkCheck=loose: expected strict or shape\n", j.err());
     }
 
     @Test
@@ -119,15 +216,31 @@ class AgentLaunchTest {
     }
 
     @Test
-    void jfrRecordsCompensationAndCarrierStall() throws Exception {
+    void jfrRecordsEveryCarrierStallWithItsVirtualThread() throws Exception {
         Path jfr = Files.createTempFile("vtloop", ".jfr");
         Result r = java(List.of("-javaagent:" + agentJar(), "-XX:StartFlightRecording:filename=" + jfr),
                 java.util.Map.of(), JfrEventsMain.class);
         assertEquals(0, r.exit(), r.err());
-        var names = jdk.jfr.consumer.RecordingFile.readAllEvents(jfr).stream()
-                .map(e -> e.getEventType().getName()).filter(n -> n.startsWith("io.vtloop.")).toList();
+        var events = jdk.jfr.consumer.RecordingFile.readAllEvents(jfr);
         Files.delete(jfr);
-        assertTrue(names.contains("io.vtloop.Compensation"), names.toString());
-        assertTrue(names.contains("io.vtloop.CarrierStall"), names.toString());
+        assertTrue(events.stream().anyMatch(e -> e.getEventType().getName().equals("io.vtloop.Compensation")));
+        var stalls = events.stream().filter(e -> e.getEventType().getName().equals("io.vtloop.CarrierStall")).toList();
+        var seen = new java.util.TreeMap<String, String>();   // name -> "id endedBy"
+        for (var e : stalls) {
+            jdk.jfr.consumer.RecordedThread vt = e.getThread("virtualThread");
+            if (vt != null && vt.getJavaName() != null && vt.getJavaName().startsWith("stall-"))
+                seen.merge(vt.getJavaName(), vt.getJavaThreadId() + " " + e.getString("endedBy"), (a, b) -> a + "," + b);
+        }
+        var expected = new java.util.TreeMap<String, String>();
+        r.out().lines().filter(l -> l.startsWith("stall-")).map(l -> l.split("=")).forEach(kv -> expected.put(kv[0], kv[1]));
+        assertEquals(9, expected.size(), r.out());
+        assertEquals(expected.keySet(), seen.keySet(), "one CarrierStall per 60 ms hog: " + stalls);
+        for (var e : expected.entrySet()) {
+            String recorded = seen.get(e.getKey());
+            assertTrue(recorded.startsWith(e.getValue() + " "), e.getKey() + ": " + recorded);
+            if (!e.getKey().contains("block")) assertTrue(recorded.endsWith(" return"), e.getKey() + ": " + recorded);
+        }
+        assertTrue(seen.entrySet().stream().anyMatch(e -> e.getKey().contains("block") && e.getValue().contains("blocking call")),
+                seen.toString());
     }
 }

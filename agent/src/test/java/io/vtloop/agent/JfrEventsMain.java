@@ -1,20 +1,30 @@
 package io.vtloop.agent;
 
-/** Child-process main for the JFR test: one Blocker call (compensation), then one 60 ms carrier hog (stall). */
+/**
+ * Child-process main for the JFR test: nine virtual threads each hog their carrier for 60 ms
+ * (a stall over the 20 ms threshold), three then return, three then park, three then make a
+ * blocking call (a Blocker read of a child process's pipe: compensation). Prints
+ * {@code name=id} of each thread.
+ */
 public final class JfrEventsMain {
     public static void main(String[] args) throws Exception {
         Thread.sleep(500);   // -XX:StartFlightRecording finishes starting after main begins
-        Thread.ofVirtual().start(() -> {
-            try {
-                new ProcessBuilder("sleep", "0.2").start().getInputStream().read();   // a real pipe read
-            } catch (Exception e) {
-                throw new RuntimeException(e);
+        for (String kind : new String[] {"return", "park", "block"}) {
+            for (int i = 0; i < 3; i++) {
+                Thread t = Thread.ofVirtual().name("stall-" + kind + "-" + i).start(() -> {
+                    long end = System.nanoTime() + 60_000_000;
+                    while (System.nanoTime() < end) Thread.onSpinWait();
+                    try {
+                        if (kind.equals("park")) Thread.sleep(30);
+                        if (kind.equals("block")) new ProcessBuilder("sleep", "0.1").start().getInputStream().read();
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                t.join();
+                System.out.println(t.getName() + "=" + t.threadId());
             }
-        }).join();
-        Thread.ofVirtual().start(() -> {
-            long end = System.nanoTime() + 60_000_000;
-            while (System.nanoTime() < end) Thread.onSpinWait();
-        }).join();
-        Thread.sleep(200);   // the carrier commits CarrierStall after the continuation returns
+        }
+        Thread.sleep(300);   // vtloop-jfr commits the stalls right after the continuations return
     }
 }

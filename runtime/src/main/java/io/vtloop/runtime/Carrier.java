@@ -174,15 +174,9 @@ final class Carrier {
     boolean inTask() { return (((long) TASK_SEQ.getOpaque(this)) & 1) != 0; }
 
     private void runTask(Runnable task) {
-        var stall = new CarrierEvents.CarrierStall();   // JFR
-        stall.begin();
+        var stall = CarrierEvents.beginRun(index, task);   // JFR CarrierStall; null when not recording it
         task.run();
-        stall.end();
-        if (stall.shouldCommit()) {
-            stall.carrier = index;
-            stall.task = task.toString();
-            stall.commit();
-        }
+        if (stall != null) CarrierEvents.endRun(stall);
     }
 
     /**

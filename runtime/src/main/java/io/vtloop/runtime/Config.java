@@ -1,5 +1,8 @@
 package io.vtloop.runtime;
 
+import java.util.List;
+import java.util.TreeSet;
+
 /**
  * The {@code vtloop.*} system properties, read and validated once.
  *
@@ -17,17 +20,31 @@ package io.vtloop.runtime;
  * <tr><td>vtloop.spareKeepAliveMillis</td><td>1..3600000 (an idle spare thread retires after this)</td><td>30000</td></tr>
  * <tr><td>vtloop.stats</td><td>true, false</td><td>false</td></tr>
  * <tr><td>vtloop.verbose</td><td>true, false</td><td>false</td></tr>
+ * <tr><td>vtloop.native.dir</td><td>a directory (not empty)</td><td>java.io.tmpdir</td></tr>
+ * <tr><td>vtloop.jdkCheck</td><td>strict, shape</td><td>strict</td></tr>
  * </table>
  * The JDK's own settings apply as they do to its scheduler: {@code jdk.virtualThreadScheduler.parallelism}
  * (1..1024 here) is the default of {@code vtloop.carriers}, and {@code jdk.virtualThreadScheduler.maxPoolSize}
  * (default: max(carriers, 256), at least the carriers) caps carriers plus spare threads.
+ *
+ * <p>{@code vtloop.native.dir} is read by the binding's {@code NativeLibrary}; it is validated
+ * here so that an empty value fails like any other bad value. {@code vtloop.jdkCheck} is the
+ * agent's (its {@code JdkContract}): {@code strict} installs only on a JDK build whose patched
+ * methods have bytecode vtloop was tested on; {@code shape} also accepts unknown bytecode
+ * when every class, member, flag and constant of the contract is as expected.
  */
 public record Config(boolean enabled, int carriers, int pollInterval, int spinMicros,
                      int maxPoolSize, int stallMillis, int spareKeepAliveMillis,
                      boolean stats, boolean verbose) {
 
+    /** Every {@code vtloop.*} property vtloop reads, in the order of the table above. */
+    public static final List<String> KNOWN = List.of("vtloop.enabled", "vtloop.carriers", "vtloop.pollInterval",
+            "vtloop.spin", "vtloop.stallMillis", "vtloop.spareKeepAliveMillis", "vtloop.stats", "vtloop.verbose",
+            "vtloop.native.dir", "vtloop.jdkCheck");
+
     /** Reads the properties of this JVM. */
     public static Config fromSystemProperties() {
+        nativeDir();
         int parallelism = integer("jdk.virtualThreadScheduler.parallelism", Runtime.getRuntime().availableProcessors(), 1, 1024);
         int carriers = integer("vtloop.carriers", parallelism, 1, 1024);
         return new Config(
@@ -49,6 +66,47 @@ public record Config(boolean enabled, int carriers, int pollInterval, int spinMi
             throw new IllegalArgumentException("carriers=" + carriers + ": expected an integer from 1 to 1024");
         return new Config(true, carriers, d.pollInterval, d.spinMicros, Math.max(carriers, d.maxPoolSize),
                 d.stallMillis, d.spareKeepAliveMillis, d.stats, d.verbose);
+    }
+
+    /**
+     * {@code vtloop.native.dir}: null when not set.
+     *
+     * @throws IllegalArgumentException when set to an empty (or blank) value
+     */
+    public static String nativeDir() {
+        String v = System.getProperty("vtloop.native.dir");
+        if (v != null && v.isBlank()) throw bad("vtloop.native.dir", v, "a directory (an empty value would extract"
+                + " into the working directory)");
+        return v;
+    }
+
+    /**
+     * {@code vtloop.jdkCheck}: true for {@code strict} (the default), false for {@code shape}.
+     *
+     * @throws IllegalArgumentException for any other value
+     */
+    public static boolean strictJdkCheck() {
+        String v = System.getProperty("vtloop.jdkCheck");
+        if (v == null) return true;
+        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "strict" -> true;
+            case "shape" -> false;
+            default -> throw bad("vtloop.jdkCheck", v, "strict or shape");
+        };
+    }
+
+    /**
+     * The one warning line about set {@code vtloop.*} properties that vtloop does not know
+     * (a misspelling is otherwise silently ignored), listing the known ones; null when there
+     * are none.
+     */
+    public static String unknownPropertiesWarning() {
+        var unknown = new TreeSet<String>();
+        for (String name : System.getProperties().stringPropertyNames())
+            if (name.startsWith("vtloop.") && !KNOWN.contains(name)) unknown.add("-D" + name);
+        if (unknown.isEmpty()) return null;
+        return "vtloop: ignoring unknown propert" + (unknown.size() == 1 ? "y " : "ies ") + String.join(", ", unknown)
+                + "; known: " + String.join(", ", KNOWN);
     }
 
     private static boolean bool(String name, boolean dflt) {

@@ -16,7 +16,8 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
 /**
- * The {@code -javaagent:vtloop-agent.jar} entry point.
+ * The JDK-25 half of the agent's start, called reflectively by {@link Premain} once it has
+ * checked the JDK version.
  *
  * <p>Loaded by the application class loader. It defines vtloop's other classes with the
  * boot loader (in its unnamed module), where patched {@code java.base} code can call them,
@@ -29,10 +30,11 @@ import java.util.jar.JarFile;
  * <p>Outcomes: installed (silent); {@code -Dvtloop.enabled=false} (silent, nothing patched);
  * a bad {@code -Dvtloop.*} value (one error line, exit status 1); vtloop cannot install
  * itself (one warning line, nothing patched, the application runs on the JDK's default
- * scheduler).
+ * scheduler); vtloop's classes already in the boot loader (a second copy of the agent):
+ * silent, nothing done.
  */
-public final class Premain {
-    private Premain() { }
+public final class Launcher {
+    private Launcher() { }
 
     /**
      * The packages (not their subpackages) whose classes go to the boot loader: the agent, the
@@ -41,8 +43,18 @@ public final class Premain {
      */
     private static final Set<String> RUNTIME_PACKAGES = Set.of("io/vtloop/", "io/vtloop/agent/", "io/vtloop/runtime/", "io/vtloop/binding/");
 
-    public static void premain(String args, Instrumentation inst) {
+    /** {@code Premain.NOT_INSTALLED}: the prefix of the one fallback line. */
+    private static final String NOT_INSTALLED = "vtloop: not installed, running on the JDK's default scheduler: ";
+
+    /**
+     * Installs vtloop and reports the outcome (see the class comment).
+     *
+     * @param args the agent's options, passed on to {@link Installer}
+     * @param inst the JVM's instrumentation
+     */
+    public static void launch(String args, Instrumentation inst) {
         if ("false".equalsIgnoreCase(String.valueOf(System.getProperty("vtloop.enabled")).trim())) return;
+        if (definedInBootLoader("io.vtloop.agent.Installer")) return;   // another copy of the agent came first
         Object outcome;
         try {
             defineInBootLoader(inst);
@@ -58,9 +70,18 @@ public final class Premain {
             System.err.flush();
             Runtime.getRuntime().halt(1);
         } else if (outcome instanceof Throwable t) {
-            warn("vtloop: not installed, running on the JDK's default scheduler: " + t);
+            warn(NOT_INSTALLED + t);
         } else if (outcome instanceof String reason) {
-            warn("vtloop: not installed, running on the JDK's default scheduler: " + reason);
+            warn(NOT_INSTALLED + reason);
+        }
+    }
+
+    private static boolean definedInBootLoader(String name) {
+        try {
+            Class.forName(name, false, null);
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
         }
     }
 
@@ -71,16 +92,16 @@ public final class Premain {
     /** Defines the classes of {@link #RUNTIME_PACKAGES} in this jar, but this one, with the boot loader, supertypes first. */
     private static void defineInBootLoader(Instrumentation inst) throws Exception {
         Module base = Object.class.getModule();
-        Module self = Premain.class.getModule();
+        Module self = Launcher.class.getModule();
         inst.redefineModule(base, Set.of(), Map.of("jdk.internal.misc", Set.of(self)), Map.of(), Set.of(), Map.of());
 
-        Path jarPath = Path.of(Premain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path jarPath = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Map<String, byte[]> classes = new HashMap<>();
         try (JarFile jar = new JarFile(jarPath.toFile())) {
             for (JarEntry e : (Iterable<JarEntry>) jar.stream()::iterator) {
                 String n = e.getName();
                 if (n.endsWith(".class") && RUNTIME_PACKAGES.contains(n.substring(0, n.lastIndexOf('/') + 1))
-                        && !n.equals("io/vtloop/agent/Premain.class")) {
+                        && !n.equals("io/vtloop/agent/Premain.class") && !n.equals("io/vtloop/agent/Launcher.class")) {
                     try (InputStream in = jar.getInputStream(e)) {
                         classes.put(n.substring(0, n.length() - 6), in.readAllBytes());
                     }
