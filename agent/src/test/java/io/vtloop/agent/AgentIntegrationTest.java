@@ -121,7 +121,7 @@ class AgentIntegrationTest {
         int carriers = io.vtloop.Vtloop.installed().carriers();
         assertTrue(scheduler.startsWith("vtloop scheduler[carriers=" + carriers + "] (vtloop-agent: every virtual thread"
                 + " without an explicit scheduler runs on it; MXBean io.vtloop:type=Scheduler)"), scheduler);
-        assertTrue(scheduler.matches("(?s).*\\n  tasks=\\d+\\n.*\\n  spares=\\d+\\n"), scheduler);
+        assertTrue(scheduler.matches("(?s).*\\n  tasks=\\d+\\n.*\\n  spares=\\d+\\n  sparesAlive=\\d+\\n"), scheduler);
         assertFalse(scheduler.contains("ForkJoinPool"), scheduler);
         String pollers = (String) server.invoke(dcmd, "threadVthreadPollers", new Object[] {null},
                 new String[] {String[].class.getName()});

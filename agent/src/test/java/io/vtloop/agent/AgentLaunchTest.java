@@ -153,8 +153,8 @@ class AgentLaunchTest {
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("carrier=vtloop-carrier-"), r.out());
         assertEquals("vtloop: ignoring unknown properties -Dvtloop.Spin, -Dvtloop.carrier; known: vtloop.enabled,"
-                + " vtloop.carriers, vtloop.pollInterval, vtloop.spin, vtloop.stats, vtloop.verbose, vtloop.native.dir,"
-                + " vtloop.jdkCheck\n", r.err());
+                + " vtloop.carriers, vtloop.pollInterval, vtloop.spin, vtloop.stallMillis, vtloop.spareKeepAliveMillis,"
+                + " vtloop.stats, vtloop.verbose, vtloop.native.dir, vtloop.jdkCheck\n", r.err());
     }
 
     @Test
