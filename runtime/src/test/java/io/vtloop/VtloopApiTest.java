@@ -26,6 +26,36 @@ class VtloopApiTest {
         assertTrue(result.contains("@vtloop-carrier-"), result);
     }
 
+    /** Open file descriptors of this process. */
+    static long openFds() throws java.io.IOException {
+        try (var s = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return s.count();
+        }
+    }
+
+    static long vtloopThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("vtloop-")).count();
+    }
+
+    @Test
+    void closeReleasesThreadsPollersAndRejectsNewWork() throws Exception {
+        long fds = openFds(), threads = vtloopThreads();
+        VtloopScheduler s = Vtloop.newScheduler(2);
+        assertTrue(openFds() >= fds + 4, "two carriers: an epoll fd and an eventfd each");
+        try (var exec = Vtloop.newVirtualThreadPerTaskExecutor(s)) {
+            assertEquals("ok", exec.submit(() -> {
+                Thread.sleep(5);
+                return "ok";
+            }).get());
+        }
+        s.close();
+        assertEquals(threads, vtloopThreads(), "carrier, spare and monitor threads exit");
+        assertEquals(fds, openFds(), "every epoll fd and eventfd is closed");
+        assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> Vtloop.ofVirtual(s).start(() -> { }));
+        s.close();   // idempotent
+    }
+
     @Test
     void ownSchedulerWithOneCarrier() throws Exception {
         try (VtloopScheduler s = Vtloop.newScheduler(1);
