@@ -140,6 +140,12 @@ public final class CarrierScheduler implements VtloopScheduler {
         }
     }
 
+    /** True when a carrier other than {@code c} sleeps in its poller: it can take work off {@code c}. */
+    boolean hasSleepingCarrierOtherThan(Carrier c) {
+        for (Carrier o : carriers) if (o != c && o.isSleeping()) return true;
+        return false;
+    }
+
     /** A carrier returned from its poller: the monitor may have parked while all slept. */
     void carrierAwake() {
         if (monitor != null) monitor.carrierAwake();
