@@ -24,17 +24,8 @@ public final class PollerHooks {
     private static final JavaIOFileDescriptorAccess FDA = SharedSecrets.getJavaIOFileDescriptorAccess();
     private static final int POLLIN = Net.POLLIN, POLLOUT = Net.POLLOUT;
 
-    /** {@code FdState.SKIP}, package-private there: what {@link #beginIo} returns for "skip the syscall". */
-    public static final int SKIP;
-    static {
-        try {
-            var f = FdState.class.getDeclaredField("SKIP");
-            f.setAccessible(true);
-            SKIP = f.getInt(null);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** What {@link #beginIo} returns for "skip the syscall" ({@link FdState#SKIP}). */
+    public static final int SKIP = FdState.SKIP;
 
     private static int direction(int event) {
         if (event == POLLIN) return FdState.READ;

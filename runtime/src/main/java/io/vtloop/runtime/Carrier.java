@@ -170,9 +170,6 @@ final class Carrier {
     /** The {@link Monitor}'s view: the task counter, odd while a task runs. */
     long taskSeq() { return (long) TASK_SEQ.getOpaque(this); }
 
-    /** True while the serving thread runs a task (serving thread only). */
-    boolean inTask() { return (((long) TASK_SEQ.getOpaque(this)) & 1) != 0; }
-
     private void runTask(Runnable task) {
         var stall = CarrierEvents.beginRun(index, task);   // JFR CarrierStall; null when not recording it
         task.run();

@@ -38,11 +38,6 @@ final class CarrierEvents {
     static final class Compensation extends Event {
         @Label("Carrier") int carrier;
         @Label("Spare Thread") String spare;
-
-        /** Created by {@code Compensation.lend}, at the lend, on the lent thread: ends the stall measured there. */
-        Compensation() {
-            lent();
-        }
     }
 
     @Name("io.vtloop.CarrierStall")

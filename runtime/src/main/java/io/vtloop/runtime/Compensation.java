@@ -55,6 +55,7 @@ class Compensation {   // not final only for stress/'s tests: see unparkPrimary
         self.carrier = null;
         holder = spare;
         carrier.stats.compensations++;
+        CarrierEvents.lent();                         // the stall measured on this thread ends here
         var event = new CarrierEvents.Compensation();
         if (event.isEnabled()) {
             event.carrier = carrier.index;

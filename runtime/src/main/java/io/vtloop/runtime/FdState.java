@@ -79,7 +79,7 @@ public class FdState {   // not final only for stress/'s control subclass: see p
     static final int UNKNOWN = 0, READY = 1, PARKED = 2, DRAINED = 3;
     static final int MODE_MASK = 3, SEQ_ONE = 4;
     /** {@link #beginIo} result: skip the call, the fd is known not ready. */
-    static final int SKIP = -1;
+    public static final int SKIP = -1;
 
     private static final VarHandle STATES = MethodHandles.arrayElementVarHandle(int[].class);
 
