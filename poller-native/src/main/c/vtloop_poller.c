@@ -187,6 +187,15 @@ int vtloop_errno_name(int errnum, char *buf, int len) {
     return n < 0 ? -EINVAL : n;
 }
 
+int vtloop_errno_message(int errnum, char *buf, int len) {
+    if (buf == NULL || len <= 0) {
+        return -EINVAL;
+    }
+    const char *msg = strerror_r(errnum, buf, (size_t) len);  /* GNU: may return a static string */
+    int n = snprintf(buf, (size_t) len, "%s", msg);
+    return n < 0 ? -EINVAL : n;
+}
+
 void vtloop_poller_use_pwait2(int enabled) {
     atomic_store_explicit(&vtloop_pwait2_enabled, enabled != 0, memory_order_relaxed);
 }

@@ -51,6 +51,10 @@ VTLOOP_API int vtloop_poller_close(int64_t handle);
 /* Copies the symbolic name of errnum (e.g. "EBADF") into buf; returns its length or -EINVAL. */
 VTLOOP_API int vtloop_errno_name(int errnum, char *buf, int len);
 
+/* strerror(errnum) into buf, e.g. "Connection timed out": the text the JDK puts in the
+   IOException of a failed read or write. Returns the length written or -EINVAL. */
+VTLOOP_API int vtloop_errno_message(int errnum, char *buf, int len);
+
 /* Test hook: enabled == 0 makes wait use epoll_wait with milliseconds instead of epoll_pwait2. */
 VTLOOP_API void vtloop_poller_use_pwait2(int enabled);
 

@@ -37,6 +37,14 @@ static const uint32_t vtloop_uring_flag_choices[] = {
     0,
 };
 
+/* For a ring any thread may drive (one at a time): no SINGLE_ISSUER (so no DEFER_TASKRUN) and
+   no COOP_TASKRUN, whose completions would wait for the submitting thread's next kernel entry,
+   forever if that thread sleeps elsewhere; the kernel signals the submitter instead. */
+static const uint32_t vtloop_uring_shared_flag_choices[] = {
+    IORING_SETUP_SUBMIT_ALL,                                                              /* 5.18 */
+    0,
+};
+
 /* SINGLE_MMAP 5.4, NODROP 5.5, FAST_POLL 5.7, EXT_ARG 5.11, RSRC_TAGS 5.13 (= multishot poll). */
 #define VTLOOP_URING_NEEDED_FEATURES (IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP \
         | IORING_FEAT_FAST_POLL | IORING_FEAT_EXT_ARG | IORING_FEAT_RSRC_TAGS)
@@ -184,6 +192,13 @@ static int vtloop_uring_map(struct vtloop_uring *r, const struct io_uring_params
 }
 
 int64_t vtloop_uring_create(uint32_t sq_entries, uint32_t cq_entries) {
+    return vtloop_uring_create2(sq_entries, cq_entries, 0);
+}
+
+int64_t vtloop_uring_create2(uint32_t sq_entries, uint32_t cq_entries, int shared) {
+    const uint32_t *choices = shared ? vtloop_uring_shared_flag_choices : vtloop_uring_flag_choices;
+    size_t n_choices = shared ? sizeof(vtloop_uring_shared_flag_choices) / sizeof(uint32_t)
+                              : sizeof(vtloop_uring_flag_choices) / sizeof(uint32_t);
     if (sq_entries == 0) {
         return -EINVAL;
     }
@@ -193,9 +208,9 @@ int64_t vtloop_uring_create(uint32_t sq_entries, uint32_t cq_entries) {
     }
     struct io_uring_params p;
     int fd = -EINVAL;
-    for (size_t i = 0; i < sizeof(vtloop_uring_flag_choices) / sizeof(vtloop_uring_flag_choices[0]); i++) {
+    for (size_t i = 0; i < n_choices; i++) {
         memset(&p, 0, sizeof(p));
-        p.flags = vtloop_uring_flag_choices[i];
+        p.flags = choices[i];
         if (cq_entries != 0) {
             p.flags |= IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP;
             p.cq_entries = cq_entries;

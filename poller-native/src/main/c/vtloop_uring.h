@@ -45,6 +45,14 @@ VTLOOP_API int vtloop_uring_probe(void);
  */
 VTLOOP_API int64_t vtloop_uring_create(uint32_t sq_entries, uint32_t cq_entries);
 
+/*
+ * As vtloop_uring_create; shared != 0 makes a ring that any thread may drive, one call at a
+ * time (the caller serializes): no SINGLE_ISSUER, DEFER_TASKRUN or COOP_TASKRUN, so each
+ * completion is signalled to the thread that submitted the request, wherever it is, and the
+ * ring's owner_tid is only the first thread to enter (the one close drains on).
+ */
+VTLOOP_API int64_t vtloop_uring_create2(uint32_t sq_entries, uint32_t cq_entries, int shared);
+
 /* The IORING_SETUP_* flags the kernel accepted for this ring. */
 VTLOOP_API int vtloop_uring_setup_flags(int64_t handle);
 

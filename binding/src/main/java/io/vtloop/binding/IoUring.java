@@ -232,6 +232,29 @@ public final class IoUring implements AutoCloseable {
      *                     {@code "io_uring_setup: EPERM (kernel.io_uring_disabled or a seccomp filter)"}
      */
     public static IoUring open(int entries, int cqEntries) throws IOException {
+        return open(entries, cqEntries, false);
+    }
+
+    /**
+     * Creates a ring that any thread may drive, one call at a time, the callers serializing
+     * their calls themselves (a lock, or a hand-over with a happens-before edge): a carrier's
+     * ring, driven by whichever thread serves the carrier. Its setup flags have no
+     * {@code SINGLE_ISSUER}, {@code DEFER_TASKRUN} or {@code COOP_TASKRUN}: the kernel signals
+     * each completion to the thread that submitted the request, so it is posted even while
+     * that thread sleeps elsewhere. {@link #wakeup()} and {@link #close()} are as for
+     * {@link #open(int, int)}; "owner" in the other methods' comments reads "the thread whose
+     * turn it is".
+     *
+     * @param entries   the submission queue size, 1 to 32768 (rounded up to a power of two)
+     * @param cqEntries the completion queue size, or {@code 0} for twice {@code entries}
+     * @return the new ring
+     * @throws IOException as {@link #open(int, int)}
+     */
+    public static IoUring openShared(int entries, int cqEntries) throws IOException {
+        return open(entries, cqEntries, true);
+    }
+
+    private static IoUring open(int entries, int cqEntries, boolean shared) throws IOException {
         if (entries < 1 || entries > 32768 || cqEntries < 0) {
             throw new IllegalArgumentException("entries " + entries + " not in [1, 32768] or cqEntries " + cqEntries + " < 0");
         }
@@ -239,7 +262,7 @@ public final class IoUring implements AutoCloseable {
         if (loadError != null) {
             throw new IOException(loadError.getMessage(), loadError);
         }
-        long handle = UringNative.create(entries, cqEntries);
+        long handle = UringNative.create2(entries, cqEntries, shared);
         if (handle < 0) {
             throw new IOException(refusal((int) handle));
         }
@@ -315,6 +338,18 @@ public final class IoUring implements AutoCloseable {
      */
     public static String errnoName(int errno) {
         return PollerNative.errnoName(errno);
+    }
+
+    /**
+     * Returns the C library's text for an errno value ({@code strerror}), e.g. {@code
+     * errnoMessage(110)} → {@code "Connection timed out"}: what the JDK's {@code IOException}
+     * says for a read that failed with it.
+     *
+     * @param errno a positive errno value
+     * @return the text
+     */
+    public static String errnoMessage(int errno) {
+        return PollerNative.errnoMessage(errno);
     }
 
     /**

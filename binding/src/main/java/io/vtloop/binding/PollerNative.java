@@ -37,6 +37,8 @@ final class PollerNative {
             "vtloop_poller_kick", FunctionDescriptor.of(JAVA_INT, JAVA_LONG), CRITICAL);
     private static final MethodHandle CLOSE = NativeLibrary.downcall(
             "vtloop_poller_close", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+    private static final MethodHandle ERRNO_MESSAGE = NativeLibrary.downcall(
+            "vtloop_errno_message", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle ERRNO_NAME = NativeLibrary.downcall(
             "vtloop_errno_name", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), CRITICAL);
     private static final MethodHandle USE_PWAIT2 = NativeLibrary.downcall(
@@ -115,6 +117,23 @@ final class PollerNative {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(64);
             int n = (int) ERRNO_NAME.invokeExact(errno, buf, (int) buf.byteSize());
+            return n < 0 ? "errno " + errno : buf.getString(0);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    /**
+     * The C library's text for {@code errno} ({@code strerror}), e.g. {@code "Connection timed
+     * out"}: the message of the {@code IOException} the JDK throws for a failed read or write.
+     *
+     * @param errno a positive error number
+     * @return the text
+     */
+    public static String errnoMessage(int errno) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(256);
+            int n = (int) ERRNO_MESSAGE.invokeExact(errno, buf, (int) buf.byteSize());
             return n < 0 ? "errno " + errno : buf.getString(0);
         } catch (Throwable e) {
             throw rethrow(e);

@@ -25,6 +25,8 @@ final class UringNative {
             "vtloop_uring_probe", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle CREATE = NativeLibrary.downcall(
             "vtloop_uring_create", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT));
+    private static final MethodHandle CREATE2 = NativeLibrary.downcall(
+            "vtloop_uring_create2", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle SETUP_FLAGS = NativeLibrary.downcall(
             "vtloop_uring_setup_flags", FunctionDescriptor.of(JAVA_INT, JAVA_LONG), CRITICAL);
     private static final MethodHandle FEATURES = NativeLibrary.downcall(
@@ -83,6 +85,14 @@ final class UringNative {
     static long create(int sqEntries, int cqEntries) {
         try {
             return (long) CREATE.invokeExact(sqEntries, cqEntries);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    static long create2(int sqEntries, int cqEntries, boolean shared) {
+        try {
+            return (long) CREATE2.invokeExact(sqEntries, cqEntries, shared ? 1 : 0);
         } catch (Throwable e) {
             throw rethrow(e);
         }

@@ -1,0 +1,105 @@
+package io.vtloop.binding;
+
+import static io.vtloop.binding.TestFds.fd;
+import static io.vtloop.binding.UringTestSupport.MS;
+import static io.vtloop.binding.UringTestSupport.await;
+import static io.vtloop.binding.UringTestSupport.only;
+import static io.vtloop.binding.UringTestSupport.waitOnce;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.vtloop.binding.TestFds.Pair;
+import io.vtloop.binding.UringTestSupport.Cqe;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A shared ring ({@link IoUring#openShared}), as a carrier's: driven by one thread, then
+ * another (a spare serving the carrier), each submitting requests whose completions the other
+ * reaps; a submitter that sleeps elsewhere or has ended must not hold its completions back.
+ */
+class IoUringSharedTest {
+
+    @Test
+    void hasNoSingleIssuerNorDeferredOrCooperativeTaskRun() throws IOException {
+        assumeTrue(IoUring.isSupported(), () -> "io_uring unavailable here: " + IoUring.unsupportedReason());
+        try (IoUring ring = IoUring.openShared(8, 0)) {
+            int f = ring.setupFlags();
+            assertEquals(0, f & (IoUring.SETUP_SINGLE_ISSUER | IoUring.SETUP_DEFER_TASKRUN | IoUring.SETUP_COOP_TASKRUN),
+                    IoUring.setupFlagsToString(f));
+        }
+    }
+
+    /** Submitter thread A: prepares and submits a recv, then either parks or ends. */
+    private static void submitFromAnotherThread(IoUring ring, int fd, MemorySegment mem, boolean thenPark,
+                                                CountDownLatch release) throws Exception {
+        var failure = new AtomicReference<Throwable>();
+        var submitted = new CountDownLatch(1);
+        Thread a = Thread.ofPlatform().name("submitter").start(() -> {
+            try {
+                ring.prepRecv(fd, mem, 0, 7);
+                ring.submit();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+            submitted.countDown();
+            if (thenPark) {
+                try {
+                    release.await();
+                } catch (InterruptedException ignore) { }
+            }
+        });
+        assertTrue(submitted.await(5, TimeUnit.SECONDS));
+        if (failure.get() != null) throw new AssertionError(failure.get());
+        if (!thenPark) a.join();
+    }
+
+    private void completesOnTheReaper(boolean submitterParks, int expected) throws Exception {
+        assumeTrue(IoUring.isSupported(), () -> "io_uring unavailable here: " + IoUring.unsupportedReason());
+        var release = new CountDownLatch(1);
+        try (IoUring ring = IoUring.openShared(8, 0); var buf = new CompletionBuffer(8);
+             Pair pair = Pair.open(); Arena arena = Arena.ofShared()) {
+            MemorySegment mem = arena.allocate(16);
+            assertEquals(List.of(), waitOnce(ring, buf, 0), "this thread enters first: it is the one close drains on");
+            submitFromAnotherThread(ring, fd(pair.server()), mem, submitterParks, release);
+            assertEquals(List.of(), waitOnce(ring, buf, 20 * MS), "no data yet");
+            pair.client().write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+            Cqe c = only(await(ring, buf, 1), 7);
+            assertEquals(expected, c.res(), c.toString());
+            if (expected == 3) assertEquals(3, mem.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 2));
+            else assertEquals(3, pair.server().read(ByteBuffer.allocate(8)), "a cancelled recv took nothing");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void aRecvSubmittedByAThreadThatThenParksCompletesForTheThreadThatWaits() throws Exception {
+        completesOnTheReaper(true, 3);
+    }
+
+    /**
+     * The kernel cancels a thread's requests when it ends (ECANCELED, nothing consumed): the
+     * runtime treats a completion it did not ask to cancel as a spurious wake-up (a retiring
+     * spare's polls and recvs end so).
+     */
+    @Test
+    void aRecvSubmittedByAThreadThatHasEndedIsCancelledAndTakesNothing() throws Exception {
+        completesOnTheReaper(false, -IoUring.ECANCELED);
+    }
+
+    @Test
+    void errnoMessageIsTheCLibrarysText() {
+        assumeTrue(NativeLibrary.isAvailable());
+        assertEquals("Connection timed out", IoUring.errnoMessage(110));
+        assertEquals("Connection reset by peer", IoUring.errnoMessage(104));
+    }
+}
