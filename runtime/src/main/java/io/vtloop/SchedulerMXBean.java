@@ -9,6 +9,8 @@ import java.util.Map;
  */
 public interface SchedulerMXBean {
     int getCarriers();
+    /** {@code "epoll"} or {@code "io_uring"}. */
+    String getBackend();
     long getTasks();
     long getSteals();
     long getPolls();

@@ -18,6 +18,9 @@ public interface VtloopScheduler extends Executor, AutoCloseable {
     /** The number of carriers. */
     int carriers();
 
+    /** The kernel interface the carriers poll: {@code "epoll"} or {@code "io_uring"} ({@code vtloop.backend}). */
+    String backend();
+
     /** Counters summed over the carriers, by name: racy snapshots (see {@link SchedulerMXBean}). */
     Map<String, Long> counters();
 

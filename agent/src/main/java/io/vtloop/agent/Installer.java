@@ -69,6 +69,7 @@ public final class Installer {
 
         CarrierScheduler scheduler = CarrierScheduler.start(config);
         AgentAccess.install(scheduler, SocketOptions::allowsSkipping);
+        if (scheduler.backend().equals("io_uring")) PollerHooks.completeSocketReadsOnTheRing();
         try {
             inst.redefineClasses(patches);
         } catch (Throwable e) {   // nothing patched: stop the carriers again
@@ -88,7 +89,7 @@ public final class Installer {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println(AgentAccess.summary()),
                     "vtloop-stats"));
         if (config.verbose())
-            System.err.println("vtloop: installed, " + scheduler.carriers() + " carriers");
+            System.err.println("vtloop: installed, " + scheduler.carriers() + " carriers, backend " + scheduler.backend());
         return null;
     }
 
@@ -98,7 +99,7 @@ public final class Installer {
         Module vtloop = Installer.class.getModule();   // the boot loader's unnamed module
         Set<Module> us = Set.of(vtloop);
         inst.redefineModule(base, us,
-                Map.of("jdk.internal.access", us, "jdk.internal.misc", us, "sun.nio.ch", us),
+                Map.of("jdk.internal.access", us, "jdk.internal.misc", us, "sun.nio.ch", us, "sun.net", us),
                 Map.of("sun.nio.ch", us, "java.lang", us),
                 Set.of(), Map.of());
     }

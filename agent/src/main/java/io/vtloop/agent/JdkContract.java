@@ -55,6 +55,8 @@ final class JdkContract {
 
     /** {@code sun.nio.ch.IOStatus.UNAVAILABLE}: "would block", returned by a skipped read/write. */
     static final int IOSTATUS_UNAVAILABLE = -2;
+    /** {@code sun.nio.ch.IOStatus.EOF} and {@code INTERRUPTED}: what a read completed on the ring returns for EOF and EINTR. */
+    static final int IOSTATUS_EOF = -1, IOSTATUS_INTERRUPTED = -3;
 
     /** How a JDK member is used. */
     enum Use { PATCHED, CALLED }
@@ -131,6 +133,10 @@ final class JdkContract {
             method(SOCKET_DISPATCHER, "read0", "(" + FD + "JI)I", ACC_STATIC | ACC_NATIVE, 0, "JdkPatches"),
             method(SOCKET_DISPATCHER, "write0", "(" + FD + "JI)I", ACC_STATIC | ACC_NATIVE, 0, "JdkPatches"),
             field(EPOLL_SELECTOR, "epfd", "I", 0, ACC_STATIC, "JdkPatches"),
+            field("sun/nio/ch/NioSocketImpl", "nd", "Lsun/nio/ch/NativeDispatcher;", ACC_STATIC | ACC_FINAL, 0,
+                    "PollerHooks (java.net.Socket reads are the ones completed on the ring)"),
+            method("sun/net/ConnectionResetException", "<init>", "(Ljava/lang/String;)V", ACC_PUBLIC, ACC_STATIC,
+                    "PollerHooks (a recv that failed with ECONNRESET, as read0 throws)"),
             // what the hooks, the launcher and the runtime use
             type(NET, ACC_PUBLIC, "PollerHooks"),
             field(NET, "POLLIN", "S", ACC_PUBLIC | ACC_STATIC | ACC_FINAL, 0, "PollerHooks"),
@@ -154,7 +160,9 @@ final class JdkContract {
 
     /** The JDK constants vtloop repeats. */
     static final List<Constant> CONSTANTS = List.of(
-            new Constant("sun/nio/ch/IOStatus", "UNAVAILABLE", "I", IOSTATUS_UNAVAILABLE, "JdkPatches, PollerHooks"));
+            new Constant("sun/nio/ch/IOStatus", "UNAVAILABLE", "I", IOSTATUS_UNAVAILABLE, "JdkPatches, PollerHooks"),
+            new Constant("sun/nio/ch/IOStatus", "EOF", "I", IOSTATUS_EOF, "PollerHooks"),
+            new Constant("sun/nio/ch/IOStatus", "INTERRUPTED", "I", IOSTATUS_INTERRUPTED, "PollerHooks"));
 
     /**
      * The fingerprints of the patched methods' original code on the JDK builds vtloop was

@@ -49,9 +49,10 @@ import static java.lang.constant.ConstantDescs.*;
  *                              stopPoll(int,int), stopPoll(int)  PollerHooks.stopPoll(...)
  *                              masterPoller(), readPollers(),  null, List.of(), List.of()
  *                              writePollers()
- *  sun.nio.ch.SocketDispatcher read/write(FileDescriptor,       PollerHooks.ioState/beginIo: skip (UNAVAILABLE)
- *                              long,int)                       when known not ready; else read0/write0, then
- *                                                              afterIo (platform threads: read0/write0 only)
+ *  sun.nio.ch.SocketDispatcher read/write(FileDescriptor,       PollerHooks.ioState, then beginRead (a read
+ *                              long,int)                       completed on the ring, a skip, or read0 then
+ *                                                              afterRead) / beginIo (skip, or write0 then
+ *                                                              afterIo); platform threads: read0/write0 only
  *  java.nio.channels.spi.      configureBlocking(boolean)      PollerHooks.configureBlocking first: a channel
  *  AbstractSelectableChannel                                   going non-blocking is never skipped
  *  sun.nio.ch.UnixDispatcher   close(FileDescriptor)           PollerHooks.beforeClose(fd) first
@@ -158,9 +159,37 @@ final class JdkPatches {
         // SocketDispatcher.read/write (sockets and pipes): skip a syscall known to fail with EAGAIN
         ClassDesc cdDispatcher = ClassDesc.of("sun.nio.ch.SocketDispatcher");
         ClassDesc cdFdState = ClassDesc.of("io.vtloop.runtime.FdState");
-        for (String op : List.of("read", "write")) {
-            int dir = op.equals("read") ? FdState.READ : FdState.WRITE;
-            MethodTypeDesc io = MethodTypeDesc.of(CD_int, CD_FILE_DESCRIPTOR, CD_long, CD_int);
+        MethodTypeDesc io = MethodTypeDesc.of(CD_int, CD_FILE_DESCRIPTOR, CD_long, CD_int);
+        add("sun.nio.ch.SocketDispatcher", new Edit("read", io, false, cb -> {
+            // FdState s = ioState(fd); if (s == null) return read0(fd, address, len);
+            // int r = beginRead(s, this, address, len); if (r != PollerHooks.PROCEED) return r;
+            // return afterRead(s, this, read0(fd, address, len), len);
+            // locals: 0 this, 1 fd, 2-3 address, 4 len, 5 s, 6 r
+            var tracked = cb.newLabel();
+            var doIo = cb.newLabel();
+            cb.aload(1)
+              .invokestatic(CD_POLLER_HOOKS, "ioState", MethodTypeDesc.of(cdFdState, CD_FILE_DESCRIPTOR))
+              .astore(5)
+              .aload(5).ifnonnull(tracked)
+              .aload(1).lload(2).iload(4)
+              .invokestatic(cdDispatcher, "read0", io)
+              .ireturn()
+              .labelBinding(tracked)
+              .aload(5).aload(0).lload(2).iload(4)
+              .invokestatic(CD_POLLER_HOOKS, "beginRead", MethodTypeDesc.of(CD_int, cdFdState, CD_Object, CD_long, CD_int))
+              .istore(6)
+              .iload(6).getstatic(CD_POLLER_HOOKS, "PROCEED", CD_int).if_icmpeq(doIo)
+              .iload(6).ireturn()
+              .labelBinding(doIo)
+              .aload(5).aload(0)
+              .aload(1).lload(2).iload(4)
+              .invokestatic(cdDispatcher, "read0", io)
+              .iload(4)
+              .invokestatic(CD_POLLER_HOOKS, "afterRead", MethodTypeDesc.of(CD_int, cdFdState, CD_Object, CD_int, CD_int))
+              .ireturn();
+        }));
+        for (String op : List.of("write")) {
+            int dir = FdState.WRITE;
             add("sun.nio.ch.SocketDispatcher", new Edit(op, io, false, cb -> {
                 // FdState s = ioState(fd); if (s == null) return op0(fd, address, len);
                 // int snap = beginIo(s, dir); if (snap == PollerHooks.SKIP) return IOStatus.UNAVAILABLE;

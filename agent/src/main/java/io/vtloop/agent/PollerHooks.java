@@ -1,5 +1,6 @@
 package io.vtloop.agent;
 
+import io.vtloop.binding.IoUring;
 import io.vtloop.runtime.AgentAccess;
 import io.vtloop.runtime.FdState;
 import jdk.internal.access.JavaIOFileDescriptorAccess;
@@ -70,6 +71,62 @@ public final class PollerHooks {
         return Thread.currentThread().isVirtual() ? AgentAccess.ioState(FDA.get(fd)) : null;
     }
 
+    /** What {@link #beginRead} returns for "do the syscall, then call {@link #afterRead}". */
+    public static final int PROCEED = Integer.MIN_VALUE;
+
+    /** {@code NioSocketImpl.nd} under io_uring: reads through it complete on the ring; null on epoll. */
+    private static Object ringReadDispatcher;
+
+    /** The installer, on io_uring: {@code java.net.Socket} reads that would park complete on the ring. */
+    static void completeSocketReadsOnTheRing() throws ReflectiveOperationException {
+        var nd = Class.forName("sun.nio.ch.NioSocketImpl").getDeclaredField("nd");
+        nd.setAccessible(true);
+        ringReadDispatcher = nd.get(null);
+    }
+
+    /**
+     * Patched {@code SocketDispatcher.read}, before the syscall, on a tracked fd: returns the
+     * result of a read completed on the ring, if one waits (the bytes are copied to
+     * {@code address}); UNAVAILABLE when the fd is known not ready (skip); else {@link #PROCEED}.
+     * A {@code java.net.Socket} read ({@code dispatcher} is {@code NioSocketImpl}'s) that returns
+     * UNAVAILABLE on io_uring asks its park for a recv of {@code len} bytes, which the retry
+     * after the park then finds here. Only {@code NioSocketImpl}'s reads qualify: each of its
+     * read parks follows such a read at once, and nothing but this method reads its socket
+     * (a channel's reads may be scattering, or non-blocking).
+     */
+    public static int beginRead(FdState s, Object dispatcher, long address, int len) throws IOException {
+        boolean ring = dispatcher == ringReadDispatcher;   // false on epoll: the field is null
+        if (ring) {
+            int r = AgentAccess.deliverCompletedRead(s, address, len);
+            if (r != Integer.MIN_VALUE) return readResult(r);
+        }
+        int snapshot = AgentAccess.beginIo(s, FdState.READ);
+        if (snapshot == SKIP) {
+            if (ring) AgentAccess.askRecv(s, len);
+            return JdkContract.IOSTATUS_UNAVAILABLE;
+        }
+        AgentAccess.readSnapshot(s, snapshot);
+        if (ring) AgentAccess.askRecv(s, 0);
+        return PROCEED;
+    }
+
+    /** Patched {@code SocketDispatcher.read}, after {@code read0} returned {@code n}: as {@link #afterIo}. */
+    public static int afterRead(FdState s, Object dispatcher, int n, int len) {
+        if (n == JdkContract.IOSTATUS_UNAVAILABLE && dispatcher == ringReadDispatcher) AgentAccess.askRecv(s, len);
+        return afterIo(s, AgentAccess.readSnapshot(s), FdState.READ, n, len);
+    }
+
+    /** A recv's result as {@code read0} returns or throws it (see the JDK's {@code SocketDispatcher.c}). */
+    private static int readResult(int r) throws IOException {
+        if (r > 0) return r;
+        if (r == 0) return JdkContract.IOSTATUS_EOF;
+        int errno = -r;
+        if (errno == IoUring.EAGAIN) return JdkContract.IOSTATUS_UNAVAILABLE;
+        if (errno == IoUring.EINTR) return JdkContract.IOSTATUS_INTERRUPTED;
+        if (errno == IoUring.ECONNRESET || errno == IoUring.EPIPE) throw new sun.net.ConnectionResetException("Connection reset");
+        throw new IOException(IoUring.errnoMessage(errno));
+    }
+
     /** Before the syscall: {@link #SKIP} to skip it (return UNAVAILABLE), else a snapshot for {@link #afterIo}. */
     public static int beginIo(FdState s, int dir) {
         return AgentAccess.beginIo(s, dir);
@@ -95,8 +152,10 @@ public final class PollerHooks {
         String nl = System.lineSeparator();
         var s = AgentAccess.installed();
         StringBuilder sb = new StringBuilder("vtloop: no I/O poller threads; each of the ").append(s.carriers())
-                .append(" carriers (vtloop-carrier-N) polls its own epoll between the virtual threads it runs").append(nl);
-        var io = java.util.Set.of("polls", "events", "staleEvents", "sleeps", "wakeups", "skippedSyscalls");
+                .append(" carriers (vtloop-carrier-N) polls its own ").append(s.backend())
+                .append(" between the virtual threads it runs").append(nl);
+        var io = java.util.Set.of("polls", "events", "staleEvents", "sleeps", "wakeups", "skippedSyscalls",
+                "ringReads", "ringCancels");
         s.counters().forEach((k, v) -> {
             if (io.contains(k)) sb.append("  ").append(k).append('=').append(v).append(nl);
         });

@@ -66,6 +66,37 @@ class AgentIntegrationTest {
         assertTrue(scheduler.counters().get("skippedSyscalls") > skipped, "no read was skipped");
     }
 
+    /**
+     * On io_uring a java.net.Socket read that waits completes on the ring (ringReads counts it)
+     * and a timed-out one cancels its recv (ringCancels) without losing what arrives after; on
+     * epoll neither counter moves.
+     */
+    @Test
+    void socketReadsThatWaitCompleteOnTheRingOnIoUringOnly() throws Exception {
+        var scheduler = io.vtloop.Vtloop.installed();
+        long reads = scheduler.counters().get("ringReads"), cancels = scheduler.counters().get("ringCancels");
+        try (ServerSocket ss = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Virtual.run(() -> {
+                try (Socket c = new Socket(ss.getInetAddress(), ss.getLocalPort()); Socket s = ss.accept()) {
+                    c.getOutputStream().write(41);                        // a first exchange registers the fd
+                    assertEquals(41, s.getInputStream().read());
+                    var reader = Virtual.start(() -> s.getInputStream().read());
+                    Thread.sleep(50);                                     // the reader waits
+                    c.getOutputStream().write(42);
+                    assertEquals(42, Virtual.join(reader, java.time.Duration.ofSeconds(10)));
+                    s.setSoTimeout(50);
+                    assertThrows(java.net.SocketTimeoutException.class, () -> s.getInputStream().read());
+                    c.getOutputStream().write(43);
+                    s.setSoTimeout(0);
+                    assertEquals(43, s.getInputStream().read(), "the byte after a timed-out read");
+                }
+            });
+        }
+        boolean ring = scheduler.backend().equals("io_uring");
+        assertEquals(ring, scheduler.counters().get("ringReads") > reads, "ringReads on " + scheduler.backend());
+        assertEquals(ring, scheduler.counters().get("ringCancels") > cancels, "ringCancels on " + scheduler.backend());
+    }
+
     @Test
     void schedulerMXBeanIsRegistered() throws Exception {
         var server = ManagementFactory.getPlatformMBeanServer();

@@ -36,6 +36,10 @@ class AgentLaunchTest {
     static Result run(Path javaBin, List<String> args, java.util.Map<String, String> env) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBin.toString());
+        String backend = System.getProperty("vtloop.test.backend");   // the io_uring execution: children use it too
+        if (backend != null && io.vtloop.binding.IoUring.isSupported() && args.stream().anyMatch(a -> a.startsWith("-javaagent:"))
+                && args.stream().noneMatch(a -> a.startsWith("-Dvtloop.backend=")))
+            cmd.add("-Dvtloop.backend=" + backend);
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("JAVA_TOOL_OPTIONS");
@@ -154,7 +158,24 @@ class AgentLaunchTest {
         assertTrue(r.out().contains("carrier=vtloop-carrier-"), r.out());
         assertEquals("vtloop: ignoring unknown properties -Dvtloop.Spin, -Dvtloop.carrier; known: vtloop.enabled,"
                 + " vtloop.carriers, vtloop.pollInterval, vtloop.spin, vtloop.stallMillis, vtloop.spareKeepAliveMillis,"
-                + " vtloop.stats, vtloop.verbose, vtloop.native.dir, vtloop.jdkCheck\n", r.err());
+                + " vtloop.backend, vtloop.stats, vtloop.verbose, vtloop.native.dir, vtloop.jdkCheck\n", r.err());
+    }
+
+    @Test
+    void verboseNamesTheBackend() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.vtloop.binding.IoUring.isSupported(), "io_uring unavailable here");
+        for (String b : List.of("epoll", "io_uring")) {
+            Result r = java("-javaagent:" + agentJar(), "-Dvtloop.backend=" + b, "-Dvtloop.verbose=true");
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.err().contains("carriers, backend " + b + "\n"), r.err());
+        }
+    }
+
+    @Test
+    void badBackendNamesThePropertyAndTheAcceptedValues() throws Exception {
+        Result r = java("-javaagent:" + agentJar(), "-Dvtloop.backend=kqueue");
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().contains("-Dvtloop.backend=kqueue: expected epoll, io_uring or auto"), r.err());
     }
 
     @Test

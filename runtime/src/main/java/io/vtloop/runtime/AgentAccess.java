@@ -108,4 +108,31 @@ public final class AgentAccess {
 
     /** After an attempt that ended not ready (EAGAIN or a short transfer): record it. */
     public static void notReady(FdState s, int dir, int snapshot) { s.endIoNotReady(dir, snapshot); }
+
+    // -- io_uring: java.net.Socket reads completed on the ring (UringBackend) --
+
+    /**
+     * Copies the bytes of a read that completed on the ring into {@code address} (at most
+     * {@code len}) and returns their count, 0 for EOF or {@code -errno}; {@link Integer#MIN_VALUE}
+     * when no completed read waits (the caller tries the syscall). The reader's thread only.
+     */
+    public static int deliverCompletedRead(FdState s, long address, int len) {
+        RingOp op = s.readResult();
+        if (op == null) return Integer.MIN_VALUE;
+        int n = op.deliver(address, len);
+        if (n > 0 && n < len) {                 // a short read, as after read(2): the next one may skip to its park
+            int snapshot = s.beginIo(FdState.READ);
+            if (snapshot != FdState.SKIP) s.endIoNotReady(FdState.READ, snapshot);
+        }
+        return n;
+    }
+
+    /** The read returning UNAVAILABLE asks the park that follows for a recv of {@code len} bytes (0: none). */
+    public static void askRecv(FdState s, int len) { s.askRecv(len); }
+
+    /** Keeps the snapshot of {@link #beginIo} for a read across the syscall (the reader's thread only). */
+    public static void readSnapshot(FdState s, int snapshot) { s.readSnapshot(snapshot); }
+
+    /** The snapshot {@link #readSnapshot(FdState, int)} kept. */
+    public static int readSnapshot(FdState s) { return s.readSnapshot(); }
 }

@@ -1,8 +1,5 @@
 package io.vtloop.runtime;
 
-import io.vtloop.binding.EpollPoller;
-import io.vtloop.binding.EventBuffer;
-
 import java.io.IOException;
 import java.lang.invoke.VarHandle;
 import java.lang.invoke.MethodHandles;
@@ -10,7 +7,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A carrier: a {@link RunQueue}, its own {@link EpollPoller} for the fds registered on it,
+ * A carrier: a {@link RunQueue}, its own {@link Backend} (epoll or io_uring) for its fds,
  * and its {@link Timers}, served by one thread at a time: its {@link CarrierThread}
  * ({@code vtloop-carrier-N}) or, while that thread is blocked outside the poller, a spare
  * ({@link Compensation}).
@@ -24,7 +21,8 @@ import java.util.concurrent.locks.LockSupport;
  * <li>the overflow, the shared queue, then half of another carrier's queue (steal);</li>
  * <li>every {@code vtloop.pollInterval} tasks, a non-blocking poll and the due timers;</li>
  * <li>with nothing to run: the due timers, then sleep in one {@code epoll_wait} (which returns
- *     at once when events are pending) until an event, the next timer, or a wake-up.</li>
+ *     at once when events are pending; {@code io_uring_enter} on io_uring) until an event, the
+ *     next timer, or a wake-up.</li>
  * </ol>
  * A virtual thread woken by an event is queued on the carrier that polled the event. Going to
  * sleep and being woken follow {@link WakeupGate}'s protocol; the native wake-up is itself
@@ -39,8 +37,7 @@ final class Carrier {
     final CarrierScheduler scheduler;
     final int index;
     final RunQueue queue = new RunQueue();
-    final EpollPoller poller;
-    private final EventBuffer events;
+    final Backend backend;
     private final int pollInterval;
     private final WakeupGate gate = new WakeupGate();
     final Timers timers = new Timers(this);
@@ -71,13 +68,13 @@ final class Carrier {
 
     private final long spinNanos;
 
-    Carrier(CarrierScheduler scheduler, int index, Config config) throws IOException {
+    Carrier(CarrierScheduler scheduler, int index, Config config, boolean ioUring) throws IOException {
         this.scheduler = scheduler;
         this.index = index;
         this.pollInterval = config.pollInterval();
         this.spinNanos = config.spinMicros() * 1000L;
-        this.poller = EpollPoller.open();
-        this.events = new EventBuffer(1024);
+        this.backend = ioUring ? new UringBackend(this, scheduler.readiness, stats)
+                                        : new EpollBackend(scheduler.readiness, stats);
         this.primary = new CarrierThread(scheduler, "vtloop-carrier-" + index, this);
         this.compensation = new Compensation(this, scheduler.spares, primary);
     }
@@ -107,7 +104,7 @@ final class Carrier {
     /** Wakes this carrier if it sleeps in its poller; returns true if this call woke it. */
     boolean wakeIfSleeping() {
         if (gate.claimWakeup()) {
-            poller.wakeup();
+            backend.wakeup();
             stats.wakeupsSent++;   // racy, statistics only
             return true;
         }
@@ -118,7 +115,7 @@ final class Carrier {
     boolean isSleeping() { return gate.isSleeping(); }
 
     /** Ends this carrier's current or next poll, whether it sleeps or not (reclaim, close). */
-    void wakeup() { poller.wakeup(); }
+    void wakeup() { backend.wakeup(); }
 
     /** Serving thread only: tasks queued here (ring or overflow). */
     boolean hasLocalWork() { return !queue.isEmpty() || !overflow.isEmpty(); }
@@ -244,32 +241,29 @@ final class Carrier {
      * fire, its poller's events are dispatched, waking threads onto other carriers) so that
      * nothing waits for the thread that serves it. Any thread but the serving one.
      */
-    void serveWhileBusy(EventBuffer buffer) throws IOException {
+    void serveWhileBusy() throws IOException {
         Runnable t;
         while ((t = queue.poll()) != null) scheduler.injectFromMonitor(t);
         while ((t = overflow.pollFirst()) != null) scheduler.injectFromMonitor(t);
         timers.fireDue();
-        int n = poller.poll(buffer, 0);
+        int n = backend.pollFromMonitor();
         stats.monitorEvents += n;   // racy, statistics only
-        scheduler.readiness.dispatch(buffer, n);
     }
 
     /** Polls this carrier's poller and dispatches the events; returns the number of events. */
     private int pollEvents(long timeoutNanos) throws IOException {
         stats.polls++;
-        int n = poller.poll(events, timeoutNanos);
-        stats.staleEvents += scheduler.readiness.dispatch(events, n);
+        int n = backend.poll(timeoutNanos);
         stats.events += n;
         return n;
     }
 
-    /** The primary thread leaves the loop (scheduler closed): free the poller and the event buffer. */
+    /** The primary thread leaves the loop (scheduler closed): free the poller. */
     void exit() {
         try {
-            poller.close();
+            backend.close();
         } catch (IOException | RuntimeException e) {
             System.err.println("vtloop: carrier " + index + ": closing its poller: " + e);
         }
-        events.close();
     }
 }

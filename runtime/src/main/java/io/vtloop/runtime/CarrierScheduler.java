@@ -36,14 +36,17 @@ public final class CarrierScheduler implements VtloopScheduler {
     private final Monitor monitor;                  // null with vtloop.stallMillis=0
     private final ConcurrentLinkedQueue<Runnable> injected = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
+    /** The backend in use, {@code vtloop.backend} resolved: {@code epoll} or {@code io_uring}. */
+    final String backend;
 
     private CarrierScheduler(Config config) throws IOException {
+        this.backend = config.resolveBackend(System.err::println);
         this.carriers = new Carrier[config.carriers()];
         this.spares = new SparePool(this, Math.max(0, config.maxPoolSize() - config.carriers()),
                 config.spareKeepAliveMillis() * 1_000_000L);
         try {
             for (int i = 0; i < carriers.length; i++)
-                carriers[i] = new Carrier(this, i, config);
+                carriers[i] = new Carrier(this, i, config, backend.equals("io_uring"));
         } catch (IOException | RuntimeException e) {
             for (Carrier c : carriers) if (c != null) c.exit();
             throw e;
@@ -70,6 +73,9 @@ public final class CarrierScheduler implements VtloopScheduler {
 
     @Override
     public int carriers() { return carriers.length; }
+
+    @Override
+    public String backend() { return backend; }
 
     boolean isClosed() { return closed; }
 
@@ -226,7 +232,7 @@ public final class CarrierScheduler implements VtloopScheduler {
     void park(int fd, int dir, long nanos, BooleanSupplier isOpen) throws IOException {
         Carrier c = currentCarrier();
         if (c == null) c = carriers[Math.floorMod(fd, carriers.length)];
-        readiness.park(fd, dir, nanos, isOpen, c.poller);
+        readiness.park(fd, dir, nanos, isOpen, c.backend);
     }
 
     /**
@@ -255,7 +261,7 @@ public final class CarrierScheduler implements VtloopScheduler {
 
     /** One line: the carrier count and every counter. */
     String summary() {
-        StringBuilder sb = new StringBuilder("vtloop: carriers=").append(carriers.length);
+        StringBuilder sb = new StringBuilder("vtloop: carriers=").append(carriers.length).append(" backend=").append(backend);
         counters().forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
         return sb.toString();
     }

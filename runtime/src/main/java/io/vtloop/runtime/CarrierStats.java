@@ -22,6 +22,8 @@ final class CarrierStats {
     long monitorServes;    // times the Monitor served this carrier while its task ran too long
     long monitorEvents;    // events the Monitor dispatched for it meanwhile
     long loopFailures;     // exceptions out of the carrier loop itself (a vtloop bug or a poller error)
+    long ringReads;        // io_uring: socket reads completed by a recv on the ring (no read syscall)
+    long ringCancels;      // io_uring: requests cancelled because their park ended first (timeout, interrupt, close)
 
     void addTo(Map<String, Long> m) {
         m.merge("tasks", tasks, Long::sum);
@@ -38,5 +40,7 @@ final class CarrierStats {
         m.merge("monitorServes", monitorServes, Long::sum);
         m.merge("monitorEvents", monitorEvents, Long::sum);
         m.merge("loopFailures", loopFailures, Long::sum);
+        m.merge("ringReads", ringReads, Long::sum);
+        m.merge("ringCancels", ringCancels, Long::sum);
     }
 }

@@ -18,6 +18,8 @@ import java.util.TreeSet;
  * <tr><td>vtloop.spin</td><td>0..1000000 (µs a carrier busy-polls before sleeping)</td><td>0</td></tr>
  * <tr><td>vtloop.stallMillis</td><td>0..60000 (a task running longer has its carrier served by the monitor; 0: no monitor)</td><td>10</td></tr>
  * <tr><td>vtloop.spareKeepAliveMillis</td><td>1..3600000 (an idle spare thread retires after this)</td><td>30000</td></tr>
+ * <tr><td>vtloop.backend</td><td>epoll, io_uring, auto (io_uring where the kernel allows it and it is the measured
+ *     winner: see {@link #AUTO_PICKS_IO_URING})</td><td>auto</td></tr>
  * <tr><td>vtloop.stats</td><td>true, false</td><td>false</td></tr>
  * <tr><td>vtloop.verbose</td><td>true, false</td><td>false</td></tr>
  * <tr><td>vtloop.native.dir</td><td>a directory (not empty)</td><td>java.io.tmpdir</td></tr>
@@ -35,11 +37,18 @@ import java.util.TreeSet;
  */
 public record Config(boolean enabled, int carriers, int pollInterval, int spinMicros,
                      int maxPoolSize, int stallMillis, int spareKeepAliveMillis,
-                     boolean stats, boolean verbose) {
+                     boolean stats, boolean verbose, String backend) {
+
+    /**
+     * What {@code vtloop.backend=auto} picks where the kernel allows io_uring: false, epoll. The
+     * io_uring backend is not the measured winner on every workload of the harness (see
+     * docs/BENCHMARKS.md), and {@code auto} picks a backend only where it is.
+     */
+    static final boolean AUTO_PICKS_IO_URING = false;
 
     /** Every {@code vtloop.*} property vtloop reads, in the order of the table above. */
     public static final List<String> KNOWN = List.of("vtloop.enabled", "vtloop.carriers", "vtloop.pollInterval",
-            "vtloop.spin", "vtloop.stallMillis", "vtloop.spareKeepAliveMillis", "vtloop.stats", "vtloop.verbose",
+            "vtloop.spin", "vtloop.stallMillis", "vtloop.spareKeepAliveMillis", "vtloop.backend", "vtloop.stats", "vtloop.verbose",
             "vtloop.native.dir", "vtloop.jdkCheck");
 
     /** Reads the properties of this JVM. */
@@ -56,7 +65,38 @@ public record Config(boolean enabled, int carriers, int pollInterval, int spinMi
                 integer("vtloop.stallMillis", 10, 0, 60_000),
                 integer("vtloop.spareKeepAliveMillis", 30_000, 1, 3_600_000),
                 bool("vtloop.stats", false),
-                bool("vtloop.verbose", false));
+                bool("vtloop.verbose", false),
+                requestedBackend());
+    }
+
+    /**
+     * Resolves {@code backend} against this kernel: {@code "io_uring"} or {@code "epoll"}. An
+     * explicit {@code io_uring} that the kernel refuses yields epoll and {@code warn} gets the
+     * one-line fallback warning; {@code auto} falls back silently. Needs the native library.
+     */
+    public String resolveBackend(java.util.function.Consumer<String> warn) {
+        if (backend.equals("epoll") || backend.equals("auto") && !AUTO_PICKS_IO_URING) return "epoll";
+        if (io.vtloop.binding.IoUring.isSupported()) return "io_uring";
+        if (backend.equals("io_uring"))
+            warn.accept("vtloop: -Dvtloop.backend=io_uring: " + io.vtloop.binding.IoUring.unsupportedReason()
+                    + "; using epoll");
+        return "epoll";
+    }
+
+    /**
+     * {@code vtloop.backend} as given: {@code epoll}, {@code io_uring} or {@code auto} (the default).
+     *
+     * @throws IllegalArgumentException for any other value
+     */
+    static String requestedBackend() {
+        String v = System.getProperty("vtloop.backend");
+        if (v == null) return "auto";
+        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "epoll" -> "epoll";
+            case "io_uring", "iouring", "io-uring" -> "io_uring";
+            case "auto" -> "auto";
+            default -> throw bad("vtloop.backend", v, "epoll, io_uring or auto");
+        };
     }
 
     /** A configuration with {@code carriers} carriers and defaults otherwise (the explicit API, tests). */
@@ -65,7 +105,7 @@ public record Config(boolean enabled, int carriers, int pollInterval, int spinMi
         if (carriers < 1 || carriers > 1024)
             throw new IllegalArgumentException("carriers=" + carriers + ": expected an integer from 1 to 1024");
         return new Config(true, carriers, d.pollInterval, d.spinMicros, Math.max(carriers, d.maxPoolSize),
-                d.stallMillis, d.spareKeepAliveMillis, d.stats, d.verbose);
+                d.stallMillis, d.spareKeepAliveMillis, d.stats, d.verbose, d.backend);
     }
 
     /**

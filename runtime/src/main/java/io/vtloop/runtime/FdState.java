@@ -88,6 +88,10 @@ public class FdState {   // not final only for stress/'s control subclass: see p
     private final int[] states = new int[2];
     private volatile boolean noSkip;   // a reason of rule 1 or 3 was seen: never skip, never record DRAINED
     private final Thread[] waiters = new Thread[2];
+    // thread-confined per direction (the JDK's channel locks: one reader, one writer at a time)
+    private RingOp readOp, writeOp;    // io_uring only, created on first use
+    private int recvLength;            // io_uring: the read that returned UNAVAILABLE asks its park for a recv of this much
+    private int readSnapshot;          // the snapshot beginRead took, for afterRead
 
     FdState(int fd, int generation) {
         this.fd = fd;
@@ -212,6 +216,45 @@ public class FdState {   // not final only for stress/'s control subclass: see p
         if (m != PARKED && m != DRAINED && !noSkip)
             STATES.compareAndSet(states, dir, snapshot, (snapshot & ~MODE_MASK) | DRAINED);
     }
+
+    // -- io_uring completion reads (see UringBackend); the reader's thread only --
+
+    /** The io_uring request of direction {@code dir}, created on first use. */
+    RingOp ringOp(int dir) {
+        RingOp op = dir == READ ? readOp : writeOp;
+        if (op == null) {
+            op = new RingOp(this, dir);
+            if (dir == READ) readOp = op; else writeOp = op;
+        }
+        return op;
+    }
+
+    /** A fresh request for {@code dir}, the old one left to the kernel (and to the ring's slot table). */
+    RingOp replaceRingOp(int dir) {
+        RingOp op = new RingOp(this, dir);
+        if (dir == READ) readOp = op; else writeOp = op;
+        return op;
+    }
+
+    /** A recv that completed and is not yet all delivered, else null. */
+    RingOp readResult() {
+        RingOp op = readOp;
+        return op != null && op.hasReadResult() ? op : null;
+    }
+
+    /** The read that returned UNAVAILABLE asks the park that follows for a recv of {@code len} bytes (0: a poll). */
+    void askRecv(int len) { recvLength = len; }
+
+    /** The park's side of {@link #askRecv}: the length asked, once. */
+    int takeRecvLength() {
+        int n = recvLength;
+        recvLength = 0;
+        return n;
+    }
+
+    void readSnapshot(int snapshot) { readSnapshot = snapshot; }
+
+    int readSnapshot() { return readSnapshot; }
 
     @Override
     public String toString() {

@@ -1,7 +1,5 @@
 package io.vtloop.runtime;
 
-import io.vtloop.binding.EventBuffer;
-
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -42,7 +40,6 @@ final class Monitor extends Thread {
     private final long stallNanos;
     private final long[] seenSeq;
     private final long[] seenSince;
-    private final EventBuffer events = new EventBuffer(256);
     private volatile boolean stop;
     private volatile boolean parked;
 
@@ -58,20 +55,16 @@ final class Monitor extends Thread {
     @Override
     public void run() {
         long busyPeriod = Math.max(stallNanos / 2, 100_000L), period = busyPeriod;
-        try {
-            while (!stop) {
-                LockSupport.parkNanos(this, period);
-                boolean anyInTask = check(System.nanoTime());
-                period = anyInTask ? busyPeriod : Math.min(period * 2, Math.max(IDLE_PERIOD_NANOS, busyPeriod));
-                if (!anyInTask && allSleeping()) {
-                    parked = true;
-                    if (allSleeping() && !stop) LockSupport.park(this);
-                    parked = false;
-                    period = busyPeriod;
-                }
+        while (!stop) {
+            LockSupport.parkNanos(this, period);
+            boolean anyInTask = check(System.nanoTime());
+            period = anyInTask ? busyPeriod : Math.min(period * 2, Math.max(IDLE_PERIOD_NANOS, busyPeriod));
+            if (!anyInTask && allSleeping()) {
+                parked = true;
+                if (allSleeping() && !stop) LockSupport.park(this);
+                parked = false;
+                period = busyPeriod;
             }
-        } finally {
-            events.close();
         }
     }
 
@@ -100,7 +93,7 @@ final class Monitor extends Thread {
             } else if (now - seenSince[i] >= stallNanos && scheduler.hasSleepingCarrierOtherThan(c)) {
                 try {
                     c.stats.monitorServes++;   // racy, statistics only
-                    c.serveWhileBusy(events);
+                    c.serveWhileBusy();
                 } catch (Throwable e) {       // a closed poller at shutdown; anything else is a bug
                     if (!stop) reportOnce(e);
                 }

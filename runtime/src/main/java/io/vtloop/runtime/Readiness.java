@@ -1,6 +1,5 @@
 package io.vtloop.runtime;
 
-import io.vtloop.binding.EpollPoller;
 import io.vtloop.binding.EventBuffer;
 import io.vtloop.binding.Events;
 
@@ -10,12 +9,13 @@ import java.util.function.IntPredicate;
 
 /**
  * Per-fd readiness for one scheduler, the JDK {@code Poller}'s replacement: the {@link FdTable},
- * the registration of an fd with a carrier's poller, parks, stopPoll, forgetting closed fds,
- * and the dispatch of polled events to {@link FdState}s.
+ * the registration of an fd with a carrier's {@link Backend}, parks, stopPoll, forgetting
+ * closed fds, and the dispatch of polled epoll events to {@link FdState}s.
  *
- * <p>An fd is registered once, edge-triggered ({@code IN|OUT|RDHUP|PRI}), with the poller of
- * the carrier where a thread first parks on it; token = generation &lt;&lt; 32 | fd. Every later
- * park costs no system call. Events are dispatched by whichever thread polls that poller.
+ * <p>An fd is registered once, with the backend of the carrier where a thread first parks on
+ * it; token = generation &lt;&lt; 32 | fd. With epoll every later park costs no system call and
+ * events are dispatched by whichever thread polls that epoll; io_uring arms a request per park
+ * on the parking thread's carrier instead ({@link UringBackend}).
  */
 final class Readiness {
     /** Events that end a read wait (urgent data too); those that end a write wait; those that disable skipping. */
@@ -39,19 +39,19 @@ final class Readiness {
      * Parks the current thread until {@code fd} is ready for {@code dir}, the timeout, or a
      * stopPoll, registering the fd with {@code poller} first if it is new.
      */
-    void park(int fd, int dir, long nanos, BooleanSupplier isOpen, EpollPoller poller) throws IOException {
+    void park(int fd, int dir, long nanos, BooleanSupplier isOpen, Backend backend) throws IOException {
         FdState s = fds.get(fd);
-        if (s == null) s = register(fd, poller);
-        s.park(dir, nanos, isOpen);
+        if (s == null) s = register(fd, backend);
+        backend.park(s, dir, nanos, isOpen);
     }
 
-    private FdState register(int fd, EpollPoller poller) throws IOException {
+    private FdState register(int fd, Backend backend) throws IOException {
         FdState fresh = new FdState(fd, fds.nextGeneration());
         FdState s = fds.putIfAbsent(fresh);
         if (s != fresh) return s;                      // another thread registers it
         if (!skippable.test(fd)) s.disableSkipping();
         try {
-            poller.register(fd, s.token());
+            backend.register(s);
         } catch (IOException | RuntimeException e) {
             fds.forget(fd, s);
             s.edge(FdState.READ);    // let a thread that raced onto s retry

@@ -25,6 +25,7 @@ public final class SchedulerStats implements SchedulerMXBean {
     private long get(String name) { return scheduler.counters().getOrDefault(name, 0L); }
 
     @Override public int getCarriers() { return scheduler.carriers(); }
+    @Override public String getBackend() { return scheduler.backend(); }
     @Override public long getTasks() { return get("tasks"); }
     @Override public long getSteals() { return get("steals"); }
     @Override public long getPolls() { return get("polls"); }

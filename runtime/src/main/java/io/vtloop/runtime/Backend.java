@@ -1,0 +1,60 @@
+package io.vtloop.runtime;
+
+import java.io.IOException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A carrier's poller: where the virtual threads it runs wait for their file descriptors, and
+ * where the carrier sleeps. The contract between the portable part ({@link Carrier},
+ * {@link Readiness}, {@link FdState}) and each kernel interface (after Go's
+ * {@code runtime/netpoll.go}):
+ *
+ * <ul>
+ * <li>{@link #register} is called once per fd registration, by the thread that first parks on
+ *     it; {@link #park} for every wait, by the parking virtual thread on the carrier it runs on
+ *     (which need not be the one it registered on). Both may throw; a park may return early for
+ *     any reason (callers retry their I/O, as with the JDK's {@code Poller.poll}).</li>
+ * <li>{@link #poll} belongs to the thread serving the carrier, one call at a time: it waits up
+ *     to {@code timeoutNanos} (-1: no bound, 0: not at all), then calls {@link FdState#edge}
+ *     for what became ready (through {@link Readiness#dispatch} or a completed operation) and
+ *     returns how many events it handled. {@link #pollFromMonitor} is the same without waiting,
+ *     from the {@link Monitor} while the serving thread runs a long task; it may skip when the
+ *     serving thread is inside {@link #poll}.</li>
+ * <li>{@link #wakeup} ends a {@link #poll} in progress, or the next one; any thread; coalesced.</li>
+ * <li>{@link #close} frees everything; called once by the carrier's own thread at exit.</li>
+ * </ul>
+ *
+ * <pre>
+ *                    epoll ({@link EpollBackend})                io_uring ({@link UringBackend})
+ *  register          EPOLL_CTL_ADD, edge-triggered, once       nothing
+ *  park (read)       none: the registration reports edges      a one-shot POLL_ADD or, for a
+ *                                                              java.net.Socket read, a RECV into a
+ *                                                              vtloop buffer; cancelled (and waited
+ *                                                              for) if the park ends without it
+ *  poll              one epoll_wait                            one io_uring_enter: submits what the
+ *                                                              parks prepared, reaps completions
+ *  wakeup            eventfd write (coalesced)                 eventfd write the ring reads (coalesced)
+ * </pre>
+ */
+interface Backend {
+    /** The value of {@code vtloop.backend} this is: {@code epoll} or {@code io_uring}. */
+    String name();
+
+    /** A new registration of {@code s.fd} with this carrier (the token is {@link FdState#token}). */
+    void register(FdState s) throws IOException;
+
+    /** Parks the current virtual thread until {@code s} is ready for {@code dir}, the timeout, or a stopPoll. */
+    void park(FdState s, int dir, long nanos, BooleanSupplier isOpen) throws IOException;
+
+    /** Serving thread only: waits up to {@code timeoutNanos}, dispatches; returns the events handled. */
+    int poll(long timeoutNanos) throws IOException;
+
+    /** Monitor only: a non-blocking {@link #poll} while the serving thread runs a task; may skip. */
+    int pollFromMonitor() throws IOException;
+
+    /** Ends a poll in progress, or the next one. Any thread; never blocks. */
+    void wakeup();
+
+    /** Frees the poller; the carrier's own thread, once, at exit. */
+    void close() throws IOException;
+}
