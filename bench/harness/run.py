@@ -148,13 +148,16 @@ class Contestant:
         installed = [l for l in said if l.startswith("vtloop: installed")]
         if not installed:  # -Dvtloop.verbose=true prints it: without it we may be measuring the JDK
             raise RuntimeError("no 'vtloop: installed' line on stderr (-Dvtloop.verbose=true): is the agent there?")
-        fallback = [l for l in said if l != installed[0] and "io_uring" in l and "vtloop.backend" not in l]
+        # a fall-back warning: any other vtloop: line about io_uring, or the installed line saying so
+        fallback = [l for l in said if "io_uring" in l and "vtloop.backend" not in l and (
+            l != installed[0] or re.search(r"fall(s|ing)?[ -]?back|unavailable|refused|disabled|not supported", l))]
         if self.backend == "io_uring" and fallback:
             raise RuntimeError("vtloop fell back from io_uring: %s" % fallback[0])
-        named = re.findall(r"\b(io_uring|epoll)\b", installed[0])
+        named = re.search(r"backend[ =:]+(io_uring|epoll)\b", installed[0]) or \
+            re.search(r"\b(io_uring|epoll)\b", installed[0])
         if named:
-            if named[-1] != self.backend:
-                raise RuntimeError("vtloop runs backend %s, not %s: %s" % (named[-1], self.backend, installed[0]))
+            if named.group(1) != self.backend:
+                raise RuntimeError("vtloop runs backend %s, not %s: %s" % (named.group(1), self.backend, installed[0]))
             return None
         if any("vtloop.backend" in l and "unknown" in l for l in said):
             return "agent without -Dvtloop.backend (it warned it is unknown): ran epoll"

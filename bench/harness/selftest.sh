@@ -102,6 +102,7 @@ must_fail = [
     (uring, ["vtloop: not installed, running on the JDK's default scheduler: no native library"]),
     (uring, []),                                                     # no agent at all
     (uring, ["vtloop: installed, 1 carriers, backend epoll"]),
+    (uring, ["vtloop: installed, 1 carriers, backend epoll (io_uring unavailable: EPERM)"]),
     (uring, ["vtloop: io_uring_setup failed (EPERM), falling back to epoll", "vtloop: installed, 1 carriers"]),
     (uring, ["vtloop: installed, 1 carriers"]),                      # knows vtloop.backend but names none
     (epoll, ["vtloop: installed, 1 carriers, backend io_uring"]),
