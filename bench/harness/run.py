@@ -764,6 +764,9 @@ def vtloop_summary(rows):
     for wl in dict.fromkeys(r["workload"] for r in rows):
         get = lambda name: next((r for r in rows if r["workload"] == wl and r["contestant"] == name), None)
         v, j, c = get("vtloop"), get(REFERENCE), get(LIMIT)
+        base = next((w.limit_base for w in all_workloads() if w.name == wl), None)
+        if c is None and base:  # the limit has no such mode: its median on the same traffic, as in cpu_ratio_limit
+            c = next((r for r in rows if r["workload"] == base and r["contestant"] == LIMIT), None)
         if not v:
             continue
         n += 1
