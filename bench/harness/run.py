@@ -14,7 +14,7 @@ the JDK default and to the C epoll server (the practical limit), context switche
 is marked client-bound). Output: results.json, results.md, summary.md (vtloop against the JDK
 default and the limit), readme.md (the README's performance table), chart.png under --out.
 
-    bench/harness/run.py --quick                 # <= 2 min: jdk-vthreads, vtloop, c-epoll
+    bench/harness/run.py --quick                 # ~3 min: jdk-vthreads, vtloop (epoll and io_uring), netty-io_uring, c-epoll
     bench/harness/run.py --full                  # everything, -> bench/results/<date>-full (~50 min)
     bench/harness/run.py --selftest              # only the correctness checks (~2 min)
     bench/harness/run.py --contestants c-epoll,libuv --workloads echo-1k-c100,http --reps 3
@@ -115,14 +115,75 @@ def build_c():
 
 # ---------------------------------------------------------------- contestants
 
+# Every contestant, in report order.
+CONTESTANT_NAMES = ("jdk-vthreads", "jdk-platform", "vtloop", "vtloop-io_uring", "netty-epoll", "netty-io_uring",
+                    "libuv", "uvloop", "c-epoll")
+
+
 class Contestant:
-    def __init__(self, name, command, missing):
+    """command(mode, workers, buffer, exact) -> argv; mode is "echo" or "http"; exact > 0 (echo only): the
+    server reads messages of exactly that many bytes (only where exact_reads). backend: for the vtloop
+    contestants, the vtloop backend the server must report using (see check_started)."""
+
+    def __init__(self, name, command, missing, exact_reads=False, backend=None):
         self.name = name
-        self.command = command    # (mode, workers, buffer) -> argv, mode is "echo" or "http"
-        self.missing = missing    # None when runnable, else why not
+        self.command = command
+        self.missing = missing        # None when runnable, else why not
+        self.exact_reads = exact_reads
+        self.backend = backend
+
+    def runs(self, w):
+        """None when this contestant serves workload w, else why not (the row shows it)."""
+        return None if not w.exact or self.exact_reads else "no exact-length read mode"
+
+    def check_started(self, lines):
+        """The server's stderr lines up to 'listening on': raises RuntimeError when a vtloop contestant is not
+        running vtloop, or not on its backend; returns a note for the report (or None)."""
+        if not self.backend:
+            return None
+        said = [l.strip() for l in lines if l.startswith("vtloop:")]
+        refused = [l for l in said if l.startswith("vtloop: not installed")]
+        if refused:
+            raise RuntimeError("vtloop did not install: %s" % refused[0])
+        installed = [l for l in said if l.startswith("vtloop: installed")]
+        if not installed:  # -Dvtloop.verbose=true prints it: without it we may be measuring the JDK
+            raise RuntimeError("no 'vtloop: installed' line on stderr (-Dvtloop.verbose=true): is the agent there?")
+        # a fall-back warning: any other vtloop: line about io_uring, or the installed line saying so
+        fallback = [l for l in said if "io_uring" in l and "vtloop.backend" not in l and (
+            l != installed[0] or re.search(r"fall(s|ing)?[ -]?back|unavailable|refused|disabled|not supported", l))]
+        if self.backend == "io_uring" and fallback:
+            raise RuntimeError("vtloop fell back from io_uring: %s" % fallback[0])
+        named = re.search(r"backend[ =:]+(io_uring|epoll)\b", installed[0]) or \
+            re.search(r"\b(io_uring|epoll)\b", installed[0])
+        if named:
+            if named.group(1) != self.backend:
+                raise RuntimeError("vtloop runs backend %s, not %s: %s" % (named.group(1), self.backend, installed[0]))
+            return None
+        if any("vtloop.backend" in l and "unknown" in l for l in said):
+            return "agent without -Dvtloop.backend (it warned it is unknown): ran epoll"
+        raise RuntimeError("vtloop did not name its backend (expected %s): %s" % (self.backend, installed[0]))
+
+
+def io_uring_refused():
+    """None when this process may create an io_uring, else why not (kernel.io_uring_disabled, seccomp, old kernel)."""
+    try:
+        with open("/proc/sys/kernel/io_uring_disabled") as f:
+            if f.read().strip() == "2":
+                return "io_uring is disabled (kernel.io_uring_disabled=2)"
+    except OSError:
+        pass
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    params = ctypes.create_string_buffer(120)   # struct io_uring_params, zeroed
+    fd = libc.syscall(425, 1, params)           # io_uring_setup(1 entry) on x86_64
+    if fd < 0:
+        return "io_uring_setup failed: %s" % os.strerror(ctypes.get_errno())
+    os.close(fd)
+    return None
 
 
 def contestants(args, java, missing_pkgs):
+    """Every contestant (CONTESTANT_NAMES), with why it cannot run here where it cannot."""
     samples = args.samples_jar
     agent = args.agent_jar
     benchmarks = os.path.join(ROOT, "bench", "target", "benchmarks.jar")
@@ -136,26 +197,41 @@ def contestants(args, java, missing_pkgs):
     sample_main = {"echo": "io.vtloop.samples.EchoServer", "http": "io.vtloop.samples.HttpServer"}
 
     def sample(extra_jvm, extra_args):
-        # the echo sample's read size is --buffer; the HTTP sample keeps its 16 KiB request buffer
-        return lambda mode, w, b: (jvm + extra_jvm(w) + ["-cp", samples, sample_main[mode], "--port", "0"]
-                                   + (["--buffer", str(b)] if mode == "echo" else []) + extra_args)
+        # the echo sample's read size is --buffer, or --exact N (messages of N bytes read whole); the HTTP
+        # sample keeps its 16 KiB request buffer
+        def argv(mode, w, b, exact=0):
+            echo = (["--exact", str(exact)] if exact else ["--buffer", str(b)]) if mode == "echo" else []
+            return jvm + extra_jvm(w) + ["-cp", samples, sample_main[mode], "--port", "0"] + echo + extra_args
+        return argv
 
     def peer(argv):  # the peers take echo|http PORT WORKERS BUFFER (BUFFER: echo's read size)
-        return lambda mode, w, b: argv + [mode, "0", str(w), str(b)]
+        def command(mode, w, b, exact=0):
+            assert not exact, "the peers have no exact-length read mode"
+            return argv + [mode, "0", str(w), str(b)]
+        return command
+
+    def vtloop(backend):  # verbose: the agent names itself (and its backend) on stderr, checked at start
+        return sample(lambda w: ["-javaagent:" + agent, "-Dvtloop.carriers=%d" % w, "-Dvtloop.backend=" + backend,
+                                 "-Dvtloop.verbose=true"], [])
+
+    no_uring = io_uring_refused()
+    netty = jvm + ["--sun-misc-unsafe-memory-access=allow", "-cp", benchmarks]
 
     return [
         Contestant("jdk-vthreads",
                    sample(lambda w: ["-Djdk.virtualThreadScheduler.parallelism=%d" % w], []),
-                   no_java or need_file(samples, mvn)),
+                   no_java or need_file(samples, mvn), exact_reads=True),
         Contestant("jdk-platform", sample(lambda w: [], ["--threads=platform"]),
-                   no_java or need_file(samples, mvn)),
-        Contestant("vtloop",
-                   sample(lambda w: ["-javaagent:" + agent, "-Dvtloop.carriers=%d" % w], []),
-                   no_java or need_file(samples, mvn) or need_file(agent, mvn)),
-        Contestant("netty-epoll",
-                   peer(jvm + ["--sun-misc-unsafe-memory-access=allow", "-cp", benchmarks,
-                               "io.vtloop.bench.peers.NettyServer"]),
+                   no_java or need_file(samples, mvn), exact_reads=True),
+        Contestant("vtloop", vtloop("epoll"),
+                   no_java or need_file(samples, mvn) or need_file(agent, mvn), exact_reads=True, backend="epoll"),
+        Contestant("vtloop-io_uring", vtloop("io_uring"),
+                   no_java or no_uring or need_file(samples, mvn) or need_file(agent, mvn), exact_reads=True,
+                   backend="io_uring"),
+        Contestant("netty-epoll", peer(netty + ["io.vtloop.bench.peers.NettyServer"]),
                    no_java or need_file(benchmarks, mvn)),
+        Contestant("netty-io_uring", peer(netty + ["io.vtloop.bench.peers.NettyIoUringServer"]),
+                   no_java or no_uring or need_file(benchmarks, mvn)),
         Contestant("libuv", peer([os.path.join(BUILD, "uv_server")]),
                    "Debian package libuv1-dev is not installed" if "libuv1-dev" in missing_pkgs
                    else need_file(os.path.join(BUILD, "uv_server"), "make -C bench/harness")),
@@ -172,13 +248,21 @@ class Workload:
     """One measured load: client (loadgen|wrk), server mode, connections, size, rate, workers.
 
     rate_base: for open-loop runs, the closed-loop workload whose reference median the rate is a
-    percentage of. neighbour: a CPU-burning process shares the server's cores during the run."""
+    percentage of. neighbour: a CPU-burning process shares the server's cores during the run. exact: the
+    echo server reads each message of exactly `size` bytes whole, then writes it (EchoServer --exact), where
+    the contestant has such a mode. limit_base: the workload whose LIMIT (c-epoll) median the CPU/req is
+    compared with, when the limit cannot run this one (the same bytes on the wire, its own read loop)."""
 
     def __init__(self, name, client, server, conns, size=0, mode="closed", rate_pct=0, workers=1,
-                 rate_base=None, neighbour=False):
+                 rate_base=None, neighbour=False, exact=False, limit_base=None):
         self.name, self.client, self.server = name, client, server
         self.conns, self.size, self.mode, self.rate_pct, self.workers = conns, size, mode, rate_pct, workers
         self.rate_base, self.neighbour = rate_base, neighbour
+        self.exact, self.limit_base = exact, limit_base
+
+    @property
+    def session(self):  # workloads with the same key share one server
+        return (self.server, self.workers, self.size if self.exact else 0)
 
     @property
     def phase(self):  # rate runs need the reference's max first; churn last (TIME_WAIT)
@@ -194,6 +278,7 @@ def all_workloads():
     for size, sname in ((1024, "1k"), (10240, "10k"), (102400, "100k")):
         for conns in (10, 100, 1000):
             w.append(Workload("echo-%s-c%d" % (sname, conns), "loadgen", "echo", conns, size))
+    w.append(Workload("echo-1k-c100-exact", "loadgen", "echo", 100, 1024, exact=True, limit_base="echo-1k-c100"))
     w.append(Workload("http", "wrk", "http", 100))
     w.append(Workload("echo-1k-c100-w2", "loadgen", "echo", 100, 1024, workers=2))
     w.append(Workload("echo-1k-c1000-w2", "loadgen", "echo", 1000, 1024, workers=2))
@@ -248,17 +333,32 @@ def sample_server(pid):
 
 
 class Server:
-    def __init__(self, contestant, mode, workers, cpus, logdir, buffer):
-        self.name = "%s-%s-w%d" % (contestant.name, mode, workers)
-        argv = ["taskset", "-c", cpus] + contestant.command(mode, workers, buffer)
+    """One contestant's server process: stdout and stderr go to logs/<name>.log (under --out); started when it
+    prints 'listening on <port>' and its stderr so far passes contestant.check_started (note: what it said)."""
+
+    def __init__(self, contestant, mode, workers, cpus, logdir, buffer, exact=0):
+        self.name = "%s-%s%s-w%d" % (contestant.name, mode, "-exact%d" % exact if exact else "", workers)
+        argv = ["taskset", "-c", cpus] + contestant.command(mode, workers, buffer, exact)
         self.logpath = os.path.join(logdir, self.name + ".log")
         self.logfile = open(self.logpath, "a")
         self.logfile.write("$ %s\n" % " ".join(argv))
         self.logfile.flush()
+        self.started_at = self.logfile.tell()
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=self.logfile, cwd=ROOT,
                                      start_new_session=True, text=True)
         self.port = self._await_listening(60)
         threading.Thread(target=self._drain, daemon=True).start()
+        try:
+            self.note = contestant.check_started(self._stderr_so_far())
+        except RuntimeError as e:
+            self.stop()
+            raise RuntimeError("%s: %s (see %s)" % (self.name, e, self.logpath))
+
+    def _stderr_so_far(self):
+        # stderr is the log file itself (unbuffered System.err: the agent's lines precede 'listening on')
+        with open(self.logpath, errors="replace") as f:
+            f.seek(self.started_at)
+            return f.read().splitlines()
 
     def _await_listening(self, timeout):
         sel = selectors.DefaultSelector()
@@ -424,16 +524,25 @@ def measure(w, server, args, rate):
 
 # ---------------------------------------------------------------- orchestration
 
-def run_phase(workloads, runnable, args, results, logdir, rates):
-    """reps x contestants x server sessions (one server per mode and worker count)."""
+def sessions_of(workloads):
+    """{(mode, workers, exact): [workloads]}: one server per mode, worker count and exact-read length."""
     sessions = {}
     for w in workloads:
-        sessions.setdefault((w.server, w.workers), []).append(w)
+        sessions.setdefault(w.session, []).append(w)
+    return sessions
+
+
+def run_phase(workloads, runnable, args, results, logdir, rates):
+    """reps x contestants x server sessions (one server per mode, worker count and exact-read length)."""
+    sessions = sessions_of(workloads)
     for rep in range(args.reps):
         for c in runnable:
-            for (mode, workers), ws in sessions.items():
+            for (mode, workers, exact), all_ws in sessions.items():
+                ws = [w for w in all_ws if c.runs(w) is None]
+                if not ws:
+                    continue
                 try:
-                    server = Server(c, mode, workers, ws[0].server_cpus, logdir, args.buffer)
+                    server = Server(c, mode, workers, ws[0].server_cpus, logdir, args.buffer, exact)
                 except RuntimeError as e:
                     log("harness: %s" % e)
                     continue
@@ -443,7 +552,7 @@ def run_phase(workloads, runnable, args, results, logdir, rates):
                             log("harness: %s exited with code %s (see %s); starting it again" % (
                                 server.name, server.proc.returncode, server.logpath))
                             server.stop()
-                            server = Server(c, mode, workers, ws[0].server_cpus, logdir, args.buffer)
+                            server = Server(c, mode, workers, ws[0].server_cpus, logdir, args.buffer, exact)
                         rate = rates.get(w.name, 0)
                         try:
                             r = measure(w, server, args, rate)
@@ -451,8 +560,10 @@ def run_phase(workloads, runnable, args, results, logdir, rates):
                             log("harness: %s %s rep %d failed: %s" % (c.name, w.name, rep + 1, e))
                             continue
                         r.update(workload=w.name, contestant=c.name, rep=rep + 1, target_rate=rate)
+                        if server.note:
+                            r["note"] = server.note
                         results.append(r)
-                        log("  rep %d %-13s %-26s %10.0f req/s  srv %6.1f us/req  client %3.0f%%%s" % (
+                        log("  rep %d %-15s %-26s %10.0f req/s  srv %6.1f us/req  client %3.0f%%%s" % (
                             rep + 1, c.name, w.name, r["rps"], r["server_cpu_us_per_req"], r["client_cpu_pct"],
                             "  CLIENT-BOUND" if r["client_bound"] else ""))
                 finally:
@@ -468,20 +579,35 @@ def selftest(runnable, workloads, args, logdir):
     """Before any timing: every contestant, every selected workload's shape, loadgen --verify 1
     (byte-exact echo; HTTP status 200 and the plaintext body), about 0.5 s each; the neighbour
     workloads are checked without the neighbour. Returns {contestant: why it failed}."""
-    sessions = {}
-    for w in workloads:
-        sessions.setdefault((w.server, w.workers), []).append(w)
+    sessions = sessions_of(workloads)
     failed = {}
     lines = []
+    noted = {}
     for c in runnable:
-        for (mode, workers), ws in sessions.items():
+        for (mode, workers, exact), all_ws in sessions.items():
             if c.name in failed:
                 break
+            for w in all_ws:
+                if c.runs(w) is not None:
+                    line = "skip %-15s %-26s %s" % (c.name, w.name, c.runs(w))
+                    log("  selftest " + line)
+                    lines.append(line)
+            ws = [w for w in all_ws if c.runs(w) is None]
+            if not ws:
+                continue
             try:
-                server = Server(c, mode, workers, ws[0].server_cpus, logdir, args.buffer)
+                server = Server(c, mode, workers, ws[0].server_cpus, logdir, args.buffer, exact)
             except RuntimeError as e:
                 failed[c.name] = "self-test: %s" % e
+                line = "FAIL %-15s %-26s %s" % (c.name, ws[0].name, e)
+                log("  selftest " + line)
+                lines.append(line)
                 break
+            if server.note and server.note not in noted.setdefault(c.name, set()):
+                noted[c.name].add(server.note)
+                line = "note %-15s %s" % (c.name, server.note)
+                log("  selftest " + line)
+                lines.append(line)
             try:
                 for w in ws:
                     # a cold JVM may answer nothing in half a second: only a second, longer try says "no answer"
@@ -505,7 +631,7 @@ def selftest(runnable, workloads, args, logdir):
                         break
                     if why is None and server.proc.poll() is not None:
                         why = "the server exited with code %s (see %s)" % (server.proc.returncode, server.logpath)
-                    line = "%s %-13s %-26s %s" % ("ok  " if why is None else "FAIL", c.name, w.name,
+                    line = "%s %-15s %-26s %s" % ("ok  " if why is None else "FAIL", c.name, w.name,
                                                  "%d requests verified" % r["requests"] if why is None else why)
                     log("  selftest " + line)
                     lines.append(line)
@@ -542,9 +668,12 @@ def summarize(results, order, workloads):
                 "client_cpu_pct": med("client_cpu_pct"),
                 "client_bound_runs": sum(1 for r in runs if r["client_bound"]),
                 "errors": sum(r["errors"] for r in runs), "target_rate": runs[0]["target_rate"],
+                "note": next((r["note"] for r in runs if r.get("note")), None),
             })
         ref = next((r for r in wrows if r["contestant"] == REFERENCE), None)
         lim = next((r for r in wrows if r["contestant"] == LIMIT), None)
+        if lim is None and w.limit_base:  # the limit has no such mode: its median on the same traffic
+            lim = next((r for r in rows if r["workload"] == w.limit_base and r["contestant"] == LIMIT), None)
         for row in wrows:
             row["ratio"] = ratio(row["rps_median"], ref and ref["rps_median"])
             row["cpu_ratio"] = ratio(row["server_cpu_us_per_req"], ref and ref["server_cpu_us_per_req"])
@@ -586,6 +715,11 @@ def describe(meta):
     for base, info in sorted((bases or {}).items()):
         head.append("Open-loop rates: %s of %s's median req/s on %s (%s req/s)." % (
             ", ".join("%d%%" % p for p in info["pcts"]), info["reference"], base, fmt(info.get("rps"))))
+    exact = [w for w in all_workloads() if w.exact and w.name in meta.get("workloads", [])]
+    for w in exact:
+        head.append("%s: the echo servers read each %s-byte message whole, then write it (`EchoServer --exact %d`); "
+                    "contestants without such a mode are not run; CPU/req x %s is over %s's median on %s (the "
+                    "same traffic, its own read loop)." % (w.name, fmt(w.size), w.size, LIMIT, LIMIT, w.limit_base))
     if any(w.startswith("neighbour-") for w in meta.get("workloads", [])):
         head.append("neighbour-*: a CPU-burning process (`build/burn`) runs on the server's core for the whole run; "
                     "its CPU share is in the notes.")
@@ -593,11 +727,12 @@ def describe(meta):
 
 
 def markdown(rows, meta):
+    not_run = meta.get("not_run") or {}  # {workload: {contestant: why}}: shown as rows after the workload's
     lines = ["| workload | contestant | req/s median (min-max) | x %s | p50 us | p99 us | p99.9 us "
              "| server CPU us/req | CPU/req x %s | CPU/req x %s | server CPU %% | ctx sw/req | client CPU %% | notes |" % (
                  REFERENCE, REFERENCE, LIMIT),
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    for r in rows:
+    for i, r in enumerate(rows):
         notes = []
         if r["client_bound_runs"]:
             notes.append("client-bound %d/%d" % (r["client_bound_runs"], r["reps"]))
@@ -607,11 +742,16 @@ def markdown(rows, meta):
             notes.append("target %s req/s" % fmt(r["target_rate"]))
         if r.get("neighbour_cpu_pct") is not None:
             notes.append("neighbour CPU %s%%" % fmt(r["neighbour_cpu_pct"]))
+        if r.get("note"):
+            notes.append(r["note"])
         lines.append("| %s | %s | %s (%s-%s) | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             r["workload"], r["contestant"], fmt(r["rps_median"]), fmt(r["rps_min"]), fmt(r["rps_max"]),
             fmt(r.get("ratio"), 2), fmt(r["p50_us"]), fmt(r["p99_us"]), fmt(r["p999_us"]),
             fmt(r["server_cpu_us_per_req"], 1), fmt(r.get("cpu_ratio"), 2), fmt(r.get("cpu_ratio_limit"), 2),
             fmt(r["server_cpu_pct"]), fmt(r["ctxsw_per_req"], 2), fmt(r["client_cpu_pct"]), "; ".join(notes)))
+        last = i == len(rows) - 1 or rows[i + 1]["workload"] != r["workload"]
+        for name, why in (not_run.get(r["workload"], {}).items() if last else ()):
+            lines.append("| %s | %s | not run |%s %s |" % (r["workload"], name, " - |" * 10, why))
     return "\n".join(describe(meta)) + "\n\n" + "\n".join(lines) + "\n"
 
 
@@ -624,6 +764,9 @@ def vtloop_summary(rows):
     for wl in dict.fromkeys(r["workload"] for r in rows):
         get = lambda name: next((r for r in rows if r["workload"] == wl and r["contestant"] == name), None)
         v, j, c = get("vtloop"), get(REFERENCE), get(LIMIT)
+        base = next((w.limit_base for w in all_workloads() if w.name == wl), None)
+        if c is None and base:  # the limit has no such mode: its median on the same traffic, as in cpu_ratio_limit
+            c = next((r for r in rows if r["workload"] == base and r["contestant"] == LIMIT), None)
         if not v:
             continue
         n += 1
@@ -632,6 +775,37 @@ def vtloop_summary(rows):
             fmt(v.get("cpu_ratio"), 2), fmt(v.get("cpu_ratio_limit"), 2),
             fmt(ratio(v["p99_us"], j and j["p99_us"]), 2), fmt(v["p999_us"]), fmt(j and j["p999_us"])))
     return "\n".join(lines) + "\n" if n else ""
+
+
+def io_uring_summary(rows):
+    """Per workload: vtloop-io_uring's server CPU per request against vtloop on epoll, the C epoll server and
+    Netty io_uring (issue 14's goal: <= 0.9x C epoll, <= Netty io_uring, no workload worse than epoll)."""
+    lines = ["| workload | vtloop-io_uring req/s | req/s x vtloop (epoll) | CPU us/req io_uring / epoll "
+             "| CPU/req x vtloop (epoll) | CPU/req x C epoll | CPU/req x Netty io_uring | p99 x vtloop (epoll) |",
+             "|---|---|---|---|---|---|---|---|"]
+    bases = {w.name: w.limit_base for w in all_workloads()}
+    n = 0
+    for wl in dict.fromkeys(r["workload"] for r in rows):
+        def get(name, fallback=False):
+            r = next((r for r in rows if r["workload"] == wl and r["contestant"] == name), None)
+            if r is None and fallback and bases.get(wl):  # a peer without the workload's mode: the same traffic
+                r = next((r for r in rows if r["workload"] == bases[wl] and r["contestant"] == name), None)
+            return r
+        u, e, c, nu = get("vtloop-io_uring"), get("vtloop"), get(LIMIT, True), get("netty-io_uring", True)
+        if not u:
+            continue
+        n += 1
+        cpu = lambda r: r and r["server_cpu_us_per_req"]
+        lines.append("| %s | %s | %s | %s / %s | %s | %s | %s | %s |" % (
+            wl, fmt(u["rps_median"]), fmt(ratio(u["rps_median"], e and e["rps_median"]), 2), fmt(cpu(u), 1),
+            fmt(cpu(e), 1), fmt(ratio(cpu(u), cpu(e)), 2), fmt(ratio(cpu(u), cpu(c)), 2), fmt(ratio(cpu(u), cpu(nu)), 2),
+            fmt(ratio(u["p99_us"], e and e["p99_us"]), 2)))
+    if not n:
+        return ""
+    tail = [wl for wl in dict.fromkeys(r["workload"] for r in rows) if bases.get(wl)]
+    note = ("\n%s: C epoll and Netty io_uring have no exact-length mode; their medians on %s (the same traffic) "
+            "are used.\n" % (", ".join(tail), ", ".join(sorted({bases[t] for t in tail})))) if tail else ""
+    return "\n".join(lines) + "\n" + note
 
 
 # The README's performance table: (workload, what the row says), from one run.
@@ -710,14 +884,17 @@ def chart(rows, order, path):
 
 
 FULL_DEFAULTS = {"reps": 3, "duration": 3, "warmup": 2}
+QUICK_CONTESTANTS = "jdk-vthreads,vtloop,vtloop-io_uring,netty-io_uring,c-epoll"
+QUICK_WORKLOADS = "echo-1k-c100,http"
 
 
 def parse_args(argv=None):
-    names = [c for c in ("jdk-vthreads", "jdk-platform", "vtloop", "netty-epoll", "libuv", "uvloop", "c-epoll")]
+    names = list(CONTESTANT_NAMES)
     wnames = [w.name for w in all_workloads()]
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true",
-                   help="<= 2 min demo: jdk-vthreads, vtloop and c-epoll on echo-1k-c100 and http, 3 reps")
+                   help="~3 min demo: " + QUICK_CONTESTANTS.replace(",", ", ") + " on " + QUICK_WORKLOADS.replace(",", " and ")
+                        + ", 3 reps")
     p.add_argument("--full", action="store_true",
                    help="the full run: every contestant and workload, %(reps)d reps, %(duration)gs after %(warmup)gs "
                         "warm-up, out bench/results/<date>-full unless --out" % FULL_DEFAULTS)
@@ -742,8 +919,8 @@ def parse_args(argv=None):
     if a.full and (a.contestants or a.workloads):
         p.error("--full runs every contestant and workload; drop --contestants/--workloads")
     if a.quick:
-        a.contestants = a.contestants or "jdk-vthreads,vtloop,c-epoll"
-        a.workloads = a.workloads or "echo-1k-c100,http"
+        a.contestants = a.contestants or QUICK_CONTESTANTS
+        a.workloads = a.workloads or QUICK_WORKLOADS
     defaults = FULL_DEFAULTS if a.full else {"reps": 3, "duration": 2 if a.quick else 5, "warmup": 1 if a.quick else 2}
     a.reps = a.reps if a.reps is not None else defaults["reps"]
     a.duration = a.duration if a.duration is not None else defaults["duration"]
@@ -846,7 +1023,9 @@ def main():
             "contestants": order, "workloads": [w.name for w in workloads], "java": args.java,
             "buffer": args.buffer, "commit": git_commit(),
             "command": " ".join([os.path.relpath(sys.argv[0], ROOT)] + sys.argv[1:]),
-            "machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S %z")}
+            "machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S %z"),
+            "not_run": {w.name: {c.name: c.runs(w) for c in runnable if c.runs(w)}
+                        for w in workloads if any(c.runs(w) for c in runnable)}}
     rate_ws = [w for w in phase2 if w.mode == "rate"]
     ref_name = REFERENCE if REFERENCE in order else order[0]
     bases = list(dict.fromkeys(w.rate_base for w in rate_ws))
@@ -882,6 +1061,7 @@ def write_report(out, meta, results, order):
     rows = summarize(results, order, [w for w in all_workloads() if w.name in {r["workload"] for r in results}])
     md = markdown(rows, meta)
     summary = vtloop_summary(rows)
+    uring = io_uring_summary(rows)
     with open(os.path.join(out, "results.json"), "w") as f:
         json.dump({"meta": meta, "summary": rows, "runs": results}, f, indent=1)
     with open(os.path.join(out, "results.md"), "w") as f:
@@ -889,7 +1069,13 @@ def write_report(out, meta, results, order):
             meta["command"], meta["machine"], meta["started"], meta.get("elapsed_s"), md))
         if summary:
             f.write("\n## vtloop against the JDK default and the C epoll server\n\n" + summary)
+        if uring:
+            f.write("\n## vtloop-io_uring against vtloop on epoll, the C epoll server and Netty io_uring\n\n" + uring)
     written = ["results.md", "results.json"]
+    if uring:
+        with open(os.path.join(out, "io_uring.md"), "w") as f:
+            f.write(uring)
+        written.append("io_uring.md")
     if summary:
         with open(os.path.join(out, "summary.md"), "w") as f:
             f.write(summary)
@@ -902,6 +1088,9 @@ def write_report(out, meta, results, order):
     if summary:
         print("vtloop against the JDK default (%s) and the C epoll server (%s), per workload:\n" % (REFERENCE, LIMIT))
         print(summary)
+    if uring:
+        print("vtloop-io_uring against vtloop (epoll), the C epoll server (%s) and Netty io_uring, per workload:\n" % LIMIT)
+        print(uring)
     log("harness: wrote %s/{%s}" % (os.path.relpath(out, ROOT), ",".join(written)))
 
 

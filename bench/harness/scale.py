@@ -36,7 +36,7 @@ STEPS = "1,2,4,8,16"
 
 
 def parse_args():
-    names = ("jdk-vthreads", "jdk-platform", "vtloop", "netty-epoll", "libuv", "uvloop", "c-epoll")
+    names = harness.CONTESTANT_NAMES
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--contestants", default="jdk-vthreads,vtloop,netty-epoll,c-epoll",
                    help="comma list of: " + ",".join(names))

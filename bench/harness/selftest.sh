@@ -2,10 +2,13 @@
 # Self-test of the harness, before any timing (bounded, about 3 minutes with all contestants):
 #  1. the checks can fail: loadgen --verify must report a server that flips one echoed byte, one
 #     that answers HTTP 404, and one with the wrong body; loadgen must reject non-loopback hosts;
-#  2. every contestant (run.py's: the JDK samples with and without the agent, Netty, libuv,
-#     uvloop, the C epoll server) answers every workload correctly: byte-exact echo of each size
-#     and connection count, open loop, churn, HTTP 200 with the plaintext body (run.py --selftest,
-#     loadgen --verify 1). A contestant that cannot run (missing jar or package) fails it too.
+#     the vtloop contestants' start-up check must refuse a server whose stderr says vtloop did not
+#     install or runs another backend than the contestant's;
+#  2. every contestant (run.py's: the JDK samples with and without the agent, on epoll and on
+#     io_uring, Netty on epoll and on io_uring, libuv, uvloop, the C epoll server) answers every
+#     workload correctly: byte-exact echo of each size and connection count, the exact-length
+#     echo loop, open loop, churn, HTTP 200 with the plaintext body (run.py --selftest, loadgen
+#     --verify 1). A contestant that cannot run (missing jar or package) fails it too.
 # Usage: bench/harness/selftest.sh [run.py options, e.g. --contestants c-epoll,vtloop]
 # Needs the jars built first (mvn -B -q package -DskipTests) for the Java contestants.
 set -euo pipefail
@@ -86,6 +89,40 @@ if bad_server corrupt-echo; then must_catch "a flipped echo byte" mismatch --por
 if bad_server http-404; then must_catch "HTTP 404" status --port "$PORT" --proto http --conns 2; fi
 if bad_server http-body; then must_catch "a wrong HTTP body" mismatch --port "$PORT" --proto http --conns 2; fi
 if "$LG" --port 1 --host 10.0.0.1 2>/dev/null; then echo "FAIL loadgen accepted a non-loopback host"; fail=1; else echo "ok   loadgen rejects non-loopback hosts"; fi
+
+# the vtloop contestants' start-up check (stderr with -Dvtloop.verbose=true) must refuse a server that is not
+# running vtloop, or not on the backend its name says
+if "$PY" - <<'PYEOF'
+import sys
+sys.path.insert(0, ".")
+import run
+uring = run.Contestant("vtloop-io_uring", None, None, backend="io_uring")
+epoll = run.Contestant("vtloop", None, None, backend="epoll")
+must_fail = [
+    (uring, ["vtloop: not installed, running on the JDK's default scheduler: no native library"]),
+    (uring, []),                                                     # no agent at all
+    (uring, ["vtloop: installed, 1 carriers, backend epoll"]),
+    (uring, ["vtloop: installed, 1 carriers, backend epoll (io_uring unavailable: EPERM)"]),
+    (uring, ["vtloop: io_uring_setup failed (EPERM), falling back to epoll", "vtloop: installed, 1 carriers"]),
+    (uring, ["vtloop: installed, 1 carriers"]),                      # knows vtloop.backend but names none
+    (epoll, ["vtloop: installed, 1 carriers, backend io_uring"]),
+]
+bad = 0
+for c, lines in must_fail:
+    try:
+        c.check_started(lines)
+        print("FAIL the vtloop start-up check passed %s with %s" % (c.name, lines)); bad = 1
+    except RuntimeError:
+        pass
+for c, lines in [(uring, ["vtloop: installed, 2 carriers, backend io_uring"]),
+                 (epoll, ["vtloop: installed, 2 carriers, backend epoll"])]:
+    try:
+        c.check_started(lines)
+    except RuntimeError as e:
+        print("FAIL the vtloop start-up check refused %s: %s" % (c.name, e)); bad = 1
+sys.exit(bad)
+PYEOF
+then echo "ok   the vtloop start-up check refuses a server not on vtloop or not on its backend"; else fail=1; fi
 
 # every contestant x every workload, byte-exact
 if "$PY" run.py --selftest --out "$TMP/run" "$@"; then

@@ -21,6 +21,8 @@ final class ServerOptions {
 
     /** The {@code --buffer} option of the relaying samples: bytes per read (and per write). */
     static final String BUFFER = "buffer";
+    /** The {@code --exact} option of the echo sample: the length of every message, read whole before it is echoed. */
+    static final String EXACT = "exact";
     /** The read size without {@code --buffer}. */
     static final int DEFAULT_BUFFER = 16 * 1024;
     /** The largest {@code --buffer}: one array of this size per connection (per direction for the proxy). */
@@ -124,6 +126,23 @@ final class ServerOptions {
      */
     int buffer() {
         return integer(BUFFER, DEFAULT_BUFFER, 1, MAX_BUFFER);
+    }
+
+    /**
+     * The value of {@code --exact}: the message length in [1, {@link #MAX_BUFFER}], or 0 when absent.
+     * Only samples that name {@link #EXACT} among their extra options accept it; it excludes
+     * {@code --buffer} (an exact-length read asks for what is left of the message, not a buffer size).
+     *
+     * @throws IllegalArgumentException if the value is not a decimal integer in range, or {@code --buffer} is given too
+     */
+    int exact() {
+        if (!values.containsKey(EXACT)) {
+            return 0;
+        }
+        if (values.containsKey(BUFFER)) {
+            throw new IllegalArgumentException("options --exact and --buffer exclude each other");
+        }
+        return integer(EXACT, 0, 1, MAX_BUFFER);
     }
 
     /**

@@ -21,7 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@code --buffer}: parsed and range-checked, and the size every read of the relay loops asks for. */
+/**
+ * {@code --buffer}: parsed and range-checked, and the size every read of the relay loops asks for;
+ * the echo sample's {@code --exact}: parsed, exclusive with {@code --buffer}, and each message read
+ * whole before it is written back whole.
+ */
 class BufferOptionTest {
 
     private static ServerOptions parse(String... args) {
@@ -106,9 +110,94 @@ class BufferOptionTest {
         }
     }
 
+    private static ServerOptions parseEcho(String... args) {
+        return ServerOptions.parse(args, 9000, Set.of(ServerOptions.BUFFER, ServerOptions.EXACT));
+    }
+
+    @Test
+    void exactIsOffByDefault() {
+        assertEquals(0, parseEcho().exact());
+        assertEquals(0, parseEcho("--buffer", "4096").exact());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"--exact=1, 1", "--exact=1024, 1024", "--exact=16777216, 16777216"})
+    void exactAcceptsTheRange(String arg, int expected) {
+        assertEquals(expected, parseEcho(arg).exact());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"--exact=0", "--exact=16777217", "--exact=-1", "--exact=1k", "--exact="})
+    void exactRejectsNamingOptionAndRange(String arg) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parseEcho(arg).exact());
+        assertTrue(e.getMessage().startsWith("option --exact must be"), e.getMessage());
+    }
+
+    @Test
+    void exactExcludesBuffer() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> parseEcho("--exact", "1024", "--buffer", "65536").exact());
+        assertEquals("options --exact and --buffer exclude each other", e.getMessage());
+    }
+
+    @Test
+    void onlyTheEchoSampleAcceptsExact() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse("--exact", "1024"));
+        assertTrue(e.getMessage().startsWith("unknown option --exact"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1, 10", "7, 1000", "1024, 102400", "1024, 100000", "65536, 200000"})
+    void exactReadsEachMessageWholeThenWritesItWhole(int length, int payload) throws IOException {
+        byte[] data = Payloads.random(payload);
+        RecordingSocket s = new RecordingSocket(data);
+        EchoServer.serveExact(s, length);
+        assertArrayEquals(data, s.written.toByteArray());
+        // every write is one whole message, but a last one cut short by EOF
+        for (int i = 0; i < s.writeLengths.size(); i++) {
+            int expected = Math.min(length, payload - i * length);
+            assertEquals(expected, s.writeLengths.get(i), "write lengths " + s.writeLengths);
+        }
+        assertEquals((payload + length - 1) / length, s.writeLengths.size(), "write lengths " + s.writeLengths);
+        // each read asks for what is left of the current message, never more
+        int left = length;
+        for (int i = 0; i < s.readLengths.size(); i++) {
+            assertEquals(left, s.readLengths.get(i), "read lengths " + s.readLengths);
+            int got = s.readResults.get(i);
+            if (got < 0) {
+                assertEquals(s.readLengths.size() - 1, i, "a read after EOF");
+                break;
+            }
+            left = left == got ? length : left - got;
+        }
+    }
+
+    @Test
+    void exactEchoServerProcessIsByteExact() throws Exception {
+        try (SampleProcess exact = SampleProcess.start(EchoServer.class, "--port", "0", "--exact", "1024")) {
+            for (int size : new int[] {1, 1023, 1024, 1025, 100 * 1024, 1 << 20}) {
+                try (Socket s = new Socket("127.0.0.1", exact.port())) {
+                    Payloads.assertEchoed(s, Payloads.random(size));
+                }
+            }
+            try (Socket s = new Socket("127.0.0.1", exact.port())) { // message by message, as the harness does
+                s.setSoTimeout(10_000);
+                for (int i = 0; i < 50; i++) {
+                    byte[] msg = Payloads.random(1024 + i);
+                    s.getOutputStream().write(msg, 0, 1024);
+                    assertArrayEquals(java.util.Arrays.copyOf(msg, 1024), s.getInputStream().readNBytes(1024));
+                }
+            }
+            exact.close();
+            exact.assertNoErrors();
+        }
+    }
+
     /** An unconnected socket whose streams are a fixed input and a recording output. */
     private static final class RecordingSocket extends Socket {
         final List<Integer> readLengths = new CopyOnWriteArrayList<>();
+        final List<Integer> readResults = new CopyOnWriteArrayList<>();
+        final List<Integer> writeLengths = new CopyOnWriteArrayList<>();
         final ByteArrayOutputStream written = new ByteArrayOutputStream();
         private final InputStream in;
         private final OutputStream out;
@@ -126,6 +215,7 @@ class BufferOptionTest {
                     readLengths.add(len);
                     // hand out at most half of what is asked (and at least 1), as a socket may
                     int n = source.read(b, off, Math.max(1, len / 2));
+                    readResults.add(n);
                     return n;
                 }
             };
@@ -139,6 +229,7 @@ class BufferOptionTest {
 
                 @Override
                 public void write(byte[] b, int off, int len) {
+                    writeLengths.add(len);
                     synchronized (written) {
                         written.write(b, off, len);
                     }

@@ -31,6 +31,11 @@ class ServerCliTest {
         "EchoServer  | --buffer                      | option --buffer needs a value",
         "ProxyServer | --target 127.0.0.1:1 --buffer -1 | option --buffer must be in [1, 16777216], got -1",
         "HttpServer  | --buffer 4096                 | unknown option --buffer",
+        "EchoServer  | --exact 0                     | option --exact must be in [1, 16777216], got 0",
+        "EchoServer  | --exact 1k                    | option --exact must be an integer, got '1k'",
+        "EchoServer  | --exact 1024 --buffer 65536   | options --exact and --buffer exclude each other",
+        "HttpServer  | --exact 1024                  | unknown option --exact",
+        "ProxyServer | --target 127.0.0.1:1 --exact 8 | unknown option --exact",
     })
     void badOptionsExitWithStatus2(String sample, String args, String message) throws Exception {
         Class<?> main = Class.forName("io.vtloop.samples." + sample);

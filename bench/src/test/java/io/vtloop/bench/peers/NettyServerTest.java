@@ -20,10 +20,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The netty-epoll peer, started as its own JVM like the harness does, over real loopback sockets. */
+/**
+ * The netty-epoll peer, started as its own JVM like the harness does, over real loopback sockets
+ * ({@link NettyIoUringServerTest} runs the same tests on the netty-io_uring peer).
+ */
 class NettyServerTest {
 
     private Process server;
+
+    /** The peer's main class; its program name is the simple name. */
+    Class<?> peer() {
+        return NettyServer.class;
+    }
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -33,10 +41,10 @@ class NettyServerTest {
         }
     }
 
-    private static ProcessBuilder jvm(String... args) {
+    private ProcessBuilder jvm(String... args) {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-cp", System.getProperty("java.class.path"), NettyServer.class.getName()));
+                "-cp", System.getProperty("java.class.path"), peer().getName()));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd);
     }
@@ -67,7 +75,7 @@ class NettyServerTest {
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(2, p.exitValue());
-        assertTrue(output.contains("BUFFER must be an integer in 1..16777216, got '0'"), output);
+        assertTrue(output.contains(peer().getSimpleName() + ": BUFFER must be an integer in 1..16777216, got '0'"), output);
     }
 
     private static void assertEchoes(int port, int size) throws Exception {
@@ -112,7 +120,7 @@ class NettyServerTest {
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(2, p.exitValue());
-        assertTrue(output.contains("PORT must be an integer"), output);
+        assertTrue(output.contains(peer().getSimpleName() + ": PORT must be an integer"), output);
     }
 
     private static String readHead(InputStream in) throws IOException {
