@@ -45,7 +45,7 @@ controls=$(unzip -p "$jar" META-INF/TestList | while read -r line; do
 done | grep 'ControlTest$' | sort -u || true)
 
 # What the forked test JVMs need: FFM for the poller, JDK internals for the scheduler.
-vmargs="--enable-native-access=ALL-UNNAMED --add-exports java.base/jdk.internal.access=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED"
+vmargs="--enable-native-access=ALL-UNNAMED --add-exports java.base/jdk.internal.access=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED --add-exports java.base/jdk.internal.misc=ALL-UNNAMED"
 if [ "$mode" = quick ]; then vmopt=(-jvmArgs "$vmargs"); else vmopt=(-jvmArgsPrepend "$vmargs"); fi
 
 out=$here/target/jcstress-$mode

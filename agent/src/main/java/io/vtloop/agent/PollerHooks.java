@@ -112,7 +112,7 @@ public final class PollerHooks {
 
     /** Patched {@code SocketDispatcher.read}, after {@code read0} returned {@code n}: as {@link #afterIo}. */
     public static int afterRead(FdState s, Object dispatcher, int n, int len) {
-        if (n == JdkContract.IOSTATUS_UNAVAILABLE && dispatcher == ringReadDispatcher) AgentAccess.askRecv(s, len);
+        if (dispatcher == ringReadDispatcher) AgentAccess.ringReadReachedKernel(s, n == JdkContract.IOSTATUS_UNAVAILABLE, len);
         return afterIo(s, AgentAccess.readSnapshot(s), FdState.READ, n, len);
     }
 

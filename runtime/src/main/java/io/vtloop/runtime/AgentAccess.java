@@ -120,7 +120,8 @@ public final class AgentAccess {
         RingOp op = s.readResult();
         if (op == null) return Integer.MIN_VALUE;
         int n = op.deliver(address, len);
-        if (n > 0 && n < len) {                 // a short read, as after read(2): the next one may skip to its park
+        // a short read, as after read(2), or a full one where reads wait: the next one may skip to its park's recv
+        if (n > 0 && (n < len || s.predictsWait())) {
             int snapshot = s.beginIo(FdState.READ);
             if (snapshot != FdState.SKIP) s.endIoNotReady(FdState.READ, snapshot);
         }
@@ -129,6 +130,16 @@ public final class AgentAccess {
 
     /** The read returning UNAVAILABLE asks the park that follows for a recv of {@code len} bytes (0: none). */
     public static void askRecv(FdState s, int len) { s.askRecv(len); }
+
+    /**
+     * A {@code java.net.Socket} read on io_uring reached the kernel and returned {@code n}:
+     * UNAVAILABLE asks the park that follows for a recv of {@code len} bytes; either result
+     * teaches whether this socket's reads wait ({@link FdState#predictsWait}).
+     */
+    public static void ringReadReachedKernel(FdState s, boolean unavailable, int len) {
+        s.askRecv(unavailable ? len : 0);
+        s.readReachedKernel(unavailable);
+    }
 
     /** Keeps the snapshot of {@link #beginIo} for a read across the syscall (the reader's thread only). */
     public static void readSnapshot(FdState s, int snapshot) { s.readSnapshot(snapshot); }

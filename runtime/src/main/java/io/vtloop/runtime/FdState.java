@@ -92,6 +92,8 @@ public class FdState {   // not final only for stress/'s control subclass: see p
     private RingOp readOp, writeOp;    // io_uring only, created on first use
     private int recvLength;            // io_uring: the read that returned UNAVAILABLE asks its park for a recv of this much
     private int readSnapshot;          // the snapshot beginRead took, for afterRead
+    private boolean readsWait;         // io_uring: the last read that reached the kernel found nothing (EAGAIN)
+    private int fullReads;             // io_uring: full reads delivered from the ring since the last probe
 
     FdState(int fd, int generation) {
         this.fd = fd;
@@ -253,6 +255,28 @@ public class FdState {   // not final only for stress/'s control subclass: see p
     }
 
     void readSnapshot(int snapshot) { readSnapshot = snapshot; }
+
+    /**
+     * A read that reached the kernel returned {@code n}: EAGAIN ({@code waited}) teaches that
+     * reads of this socket wait, bytes that they do not (see {@link #predictsWait}).
+     */
+    void readReachedKernel(boolean waited) { readsWait = waited; }
+
+    /**
+     * After a read delivered from the ring got all it asked for (an exact-length reader's
+     * {@code readNBytes}: nothing says whether more is queued): true when the last read that
+     * reached the kernel found nothing, so the next one likely would too and may go straight
+     * to its park's recv. Every {@link #PROBE_EVERY}th such read says false instead, so the
+     * next read reaches the kernel and refreshes what is known (a reader that falls behind a
+     * stream of bytes goes back to plain reads). A wrong guess costs a loop turn, not an outcome:
+     * the recv returns what is queued.
+     */
+    boolean predictsWait() {
+        return readsWait && (++fullReads & (PROBE_EVERY - 1)) != 0;
+    }
+
+    /** See {@link #predictsWait}: one read in 16 reaches the kernel (a power of two). */
+    static final int PROBE_EVERY = 16;
 
     int readSnapshot() { return readSnapshot; }
 
