@@ -70,8 +70,8 @@ final class UringBackend implements Backend {
         }
     }
 
-    /** What a thread that does not serve this carrier asks of it: arm {@code op}, or cancel what {@code target} names. */
-    private record Request(RingOp op, long target) { }
+    /** What a thread that does not serve this carrier asks of it: arm {@code op}, or cancel it. */
+    private record Request(RingOp op, boolean cancel) { }
 
     UringBackend(Carrier carrier, Readiness readiness, CarrierStats stats) throws IOException {
         this.carrier = carrier;
@@ -150,6 +150,7 @@ final class UringBackend implements Backend {
 
     /** Arms {@code op} on the ring of the carrier the caller runs on, or through a request. */
     private void arm(RingOp op) {
+        op.owner = this;                             // before the park can end and ask for a cancel
         if (carrier.servedByCurrentThread()) {
             lock();
             try {
@@ -158,7 +159,7 @@ final class UringBackend implements Backend {
                 unlock();
             }
         } else {
-            requests.offer(new Request(op, 0));
+            requests.offer(new Request(op, false));
             ring.wakeup();
         }
     }
@@ -168,7 +169,6 @@ final class UringBackend implements Backend {
         int slot = takeSlot();
         long ud = (++seq << SLOT_BITS) & ~CANCEL & Long.MAX_VALUE | slot;
         op.userData = ud;
-        op.owner = this;
         slots[slot] = op;
         try {
             if (op.kind == RingOp.RECV) ring.prepRecv(op.state.fd, op.buffer.address(), op.length, 0, ud);
@@ -218,7 +218,7 @@ final class UringBackend implements Backend {
                 unlock();
             }
         } else {
-            requests.offer(new Request(null, op.userData));
+            requests.offer(new Request(op, true));   // after its arm, if that was queued too: FIFO
             ring.wakeup();
         }
     }
@@ -254,8 +254,8 @@ final class UringBackend implements Backend {
 
     private int pollLocked(CompletionBuffer out, long timeoutNanos) throws IOException {
         for (Request r; (r = requests.poll()) != null; ) {
-            if (r.op != null) prep(r.op);
-            else prepCancel(r.target);
+            if (!r.cancel) prep(r.op);
+            else if (r.op.phase != RingOp.DONE) prepCancel(r.op.userData);
         }
         int n = ring.submitAndWait(out, timeoutNanos);
         for (int i = 0; i < n; i++) complete(out.userData(i), out.result(i));
