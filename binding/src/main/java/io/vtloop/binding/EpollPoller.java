@@ -1,9 +1,6 @@
 package io.vtloop.binding;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A readiness poller over Linux {@code epoll}, implemented in {@code libvtloop-poller.so}.
@@ -28,21 +25,9 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class EpollPoller implements AutoCloseable {
 
-    /** Set in {@link #state} once closed; the lower bits count calls in flight. */
-    private static final int CLOSED = 1 << 30;
-    private static final VarHandle STATE;
-
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(EpollPoller.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private final long handle;
-    @SuppressWarnings("unused") // accessed through STATE
-    private volatile int state;
+    /** Guards {@link #handle}: calls in flight, and close; see {@link CallGate}. */
+    private final CallGate gate = new CallGate("EpollPoller");
 
     private EpollPoller(long handle) {
         this.handle = handle;
@@ -85,12 +70,12 @@ public final class EpollPoller implements AutoCloseable {
         if (token == -1L) {
             throw new IllegalArgumentException("token -1 is reserved for the poller's wake-up eventfd");
         }
-        enter();
+        gate.enter();
         int rc;
         try {
             rc = PollerNative.register(handle, fd, token);
         } finally {
-            leave();
+            gate.leave();
         }
         if (rc < 0) {
             throw PollerNative.error("epoll_ctl(ADD, fd=" + fd + ")", rc);
@@ -107,12 +92,12 @@ public final class EpollPoller implements AutoCloseable {
      * @throws IllegalStateException if the poller is closed
      */
     public void deregister(int fd) throws IOException {
-        enter();
+        gate.enter();
         int rc;
         try {
             rc = PollerNative.deregister(handle, fd);
         } finally {
-            leave();
+            gate.leave();
         }
         if (rc < 0) {
             throw PollerNative.error("epoll_ctl(DEL, fd=" + fd + ")", rc);
@@ -140,12 +125,12 @@ public final class EpollPoller implements AutoCloseable {
         if (timeoutNanos < -1) {
             throw new IllegalArgumentException("timeoutNanos " + timeoutNanos + " < -1");
         }
-        enter();
+        gate.enter();
         int n;
         try {
             n = PollerNative.wait(handle, events.segment(), events.capacity(), timeoutNanos);
         } finally {
-            leave();
+            gate.leave();
         }
         if (n < 0) {
             throw PollerNative.error("epoll_wait(capacity=" + events.capacity()
@@ -162,11 +147,11 @@ public final class EpollPoller implements AutoCloseable {
      * never throws, and does nothing on a closed poller.
      */
     public void wakeup() {
-        if (tryEnter()) {
+        if (gate.tryEnter()) {
             try {
                 PollerNative.wakeup(handle); // only fails for a closed eventfd, which enter() excludes
             } finally {
-                leave();
+                gate.leave();
             }
         }
     }
@@ -180,17 +165,9 @@ public final class EpollPoller implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
-        int s;
-        do {
-            s = (int) STATE.getVolatile(this);
-            if ((s & CLOSED) != 0) {
-                return;
-            }
-        } while (!STATE.compareAndSet(this, s, s | CLOSED));
-        // Blocked polls leave through the eventfd; kick it (uncoalesced) until all are out.
-        while (callsInFlight() != 0) {
-            PollerNative.kick(handle);
-            LockSupport.parkNanos(50_000);
+        // Blocked polls leave through the eventfd; the gate kicks it (uncoalesced) until all are out.
+        if (!gate.close(() -> PollerNative.kick(handle))) {
+            return;
         }
         int rc = PollerNative.close(handle);
         if (rc < 0) {
@@ -204,7 +181,7 @@ public final class EpollPoller implements AutoCloseable {
      * @return {@code true} once closing has begun
      */
     public boolean isClosed() {
-        return ((int) STATE.getVolatile(this) & CLOSED) != 0;
+        return gate.isClosed();
     }
 
     @Override
@@ -214,30 +191,11 @@ public final class EpollPoller implements AutoCloseable {
 
     /** Returns the number of calls in flight (tests use it to see that polls are under way). */
     int callsInFlight() {
-        return (int) STATE.getVolatile(this) & ~CLOSED;
+        return gate.callsInFlight();
     }
 
     /** Test hook: {@code false} makes timed polls use millisecond {@code epoll_wait}. */
     static void usePwait2(boolean enabled) {
         PollerNative.usePwait2(enabled);
-    }
-
-    private void enter() {
-        if (!tryEnter()) {
-            throw new IllegalStateException("EpollPoller is closed");
-        }
-    }
-
-    private boolean tryEnter() {
-        int s = (int) STATE.getAndAdd(this, 1);
-        if ((s & CLOSED) != 0) {
-            STATE.getAndAdd(this, -1);
-            return false;
-        }
-        return true;
-    }
-
-    private void leave() {
-        STATE.getAndAdd(this, -1);
     }
 }

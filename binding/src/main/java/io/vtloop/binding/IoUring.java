@@ -2,9 +2,6 @@ package io.vtloop.binding;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * An io_uring instance (a submission and a completion ring shared with the kernel), implemented
@@ -83,25 +80,13 @@ public final class IoUring implements AutoCloseable {
     /** {@code MSG_NOSIGNAL} for {@link #prepSend}: no {@code SIGPIPE}. */
     public static final int MSG_NOSIGNAL = 0x4000;
 
-    /** Set in {@link #state} once closed; the lower bits count calls in flight. */
-    private static final int CLOSED = 1 << 30;
-    private static final VarHandle STATE;
-
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(IoUring.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private final long handle;
     private final int setupFlags;
     private final int features;
     private final int sqEntries;
     private final int cqEntries;
-    @SuppressWarnings("unused") // accessed through STATE
-    private volatile int state;
+    /** Guards {@link #handle}: calls in flight, and close; see {@link CallGate}. */
+    private final CallGate gate = new CallGate("IoUring");
 
     private IoUring(long handle) {
         this.handle = handle;
@@ -371,12 +356,12 @@ public final class IoUring implements AutoCloseable {
      */
     public void prepPollAdd(int fd, int pollMask, boolean multishot, long userData) throws IOException {
         checkUserData(userData);
-        enter();
+        gate.enter();
         int rc;
         try {
             rc = UringNative.pollAdd(handle, fd, pollMask, multishot, userData);
         } finally {
-            leave();
+            gate.leave();
         }
         check("poll_add(fd=" + fd + ")", rc);
     }
@@ -394,12 +379,12 @@ public final class IoUring implements AutoCloseable {
      */
     public void prepPollRemove(long target, long userData) throws IOException {
         checkUserData(userData);
-        enter();
+        gate.enter();
         int rc;
         try {
             rc = UringNative.pollRemove(handle, target, userData);
         } finally {
-            leave();
+            gate.leave();
         }
         check("poll_remove", rc);
     }
@@ -422,12 +407,12 @@ public final class IoUring implements AutoCloseable {
      */
     public void prepRecv(int fd, long address, int length, int msgFlags, long userData) throws IOException {
         checkIo(address, length, userData);
-        enter();
+        gate.enter();
         int rc;
         try {
             rc = UringNative.recv(handle, fd, address, length, msgFlags, userData);
         } finally {
-            leave();
+            gate.leave();
         }
         check("recv(fd=" + fd + ")", rc);
     }
@@ -466,12 +451,12 @@ public final class IoUring implements AutoCloseable {
      */
     public void prepSend(int fd, long address, int length, int msgFlags, long userData) throws IOException {
         checkIo(address, length, userData);
-        enter();
+        gate.enter();
         int rc;
         try {
             rc = UringNative.send(handle, fd, address, length, msgFlags, userData);
         } finally {
-            leave();
+            gate.leave();
         }
         check("send(fd=" + fd + ")", rc);
     }
@@ -507,12 +492,12 @@ public final class IoUring implements AutoCloseable {
      */
     public void prepRead(int fd, long address, int length, long offset, long userData) throws IOException {
         checkIo(address, length, userData);
-        enter();
+        gate.enter();
         int rc;
         try {
             rc = UringNative.read(handle, fd, address, length, offset, userData);
         } finally {
-            leave();
+            gate.leave();
         }
         check("read(fd=" + fd + ")", rc);
     }
@@ -533,12 +518,12 @@ public final class IoUring implements AutoCloseable {
      */
     public void prepWrite(int fd, long address, int length, long offset, long userData) throws IOException {
         checkIo(address, length, userData);
-        enter();
+        gate.enter();
         int rc;
         try {
             rc = UringNative.write(handle, fd, address, length, offset, userData);
         } finally {
-            leave();
+            gate.leave();
         }
         check("write(fd=" + fd + ")", rc);
     }
@@ -558,12 +543,12 @@ public final class IoUring implements AutoCloseable {
      */
     public void prepCancel(long target, long userData) throws IOException {
         checkUserData(userData);
-        enter();
+        gate.enter();
         int rc;
         try {
             rc = UringNative.cancel(handle, target, userData);
         } finally {
-            leave();
+            gate.leave();
         }
         check("async_cancel", rc);
     }
@@ -583,12 +568,12 @@ public final class IoUring implements AutoCloseable {
      */
     public void prepCancelFd(int fd, long userData) throws IOException {
         checkUserData(userData);
-        enter();
+        gate.enter();
         int rc;
         try {
             rc = UringNative.cancelFd(handle, fd, userData);
         } finally {
-            leave();
+            gate.leave();
         }
         check("async_cancel(fd=" + fd + ")", rc);
     }
@@ -603,12 +588,12 @@ public final class IoUring implements AutoCloseable {
      * @throws IllegalStateException if the ring is closed
      */
     public int submit() throws IOException {
-        enter();
+        gate.enter();
         int rc;
         try {
             rc = UringNative.submit(handle);
         } finally {
-            leave();
+            gate.leave();
         }
         return check("io_uring_enter(submit)", rc);
     }
@@ -636,12 +621,12 @@ public final class IoUring implements AutoCloseable {
         if (timeoutNanos < -1) {
             throw new IllegalArgumentException("timeoutNanos " + timeoutNanos + " < -1");
         }
-        enter();
+        gate.enter();
         int n;
         try {
             n = UringNative.wait(handle, out.segment(), out.capacity(), timeoutNanos);
         } finally {
-            leave();
+            gate.leave();
         }
         return check("io_uring_enter(capacity=" + out.capacity() + ", timeout=" + timeoutNanos + "ns)", n);
     }
@@ -657,11 +642,11 @@ public final class IoUring implements AutoCloseable {
      * @throws IllegalStateException if the ring or {@code out} is closed
      */
     public int peek(CompletionBuffer out) {
-        enter();
+        gate.enter();
         try {
             return UringNative.peek(handle, out.segment(), out.capacity());
         } finally {
-            leave();
+            gate.leave();
         }
     }
 
@@ -674,11 +659,11 @@ public final class IoUring implements AutoCloseable {
      * @throws IllegalStateException if the ring is closed
      */
     public long inFlight() {
-        enter();
+        gate.enter();
         try {
             return UringNative.inFlight(handle);
         } finally {
-            leave();
+            gate.leave();
         }
     }
 
@@ -691,11 +676,11 @@ public final class IoUring implements AutoCloseable {
      * a closed ring.
      */
     public void wakeup() {
-        if (tryEnter()) {
+        if (gate.tryEnter()) {
             try {
                 UringNative.wakeup(handle);
             } finally {
-                leave();
+                gate.leave();
             }
         }
     }
@@ -720,16 +705,8 @@ public final class IoUring implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
-        int s;
-        do {
-            s = (int) STATE.getVolatile(this);
-            if ((s & CLOSED) != 0) {
-                return;
-            }
-        } while (!STATE.compareAndSet(this, s, s | CLOSED));
-        while (callsInFlight() != 0) {
-            UringNative.kick(handle);
-            LockSupport.parkNanos(50_000);
+        if (!gate.close(() -> UringNative.kick(handle))) {
+            return;
         }
         int rc = UringNative.close(handle);
         if (rc < 0) {
@@ -743,7 +720,7 @@ public final class IoUring implements AutoCloseable {
      * @return {@code true} once closing has begun
      */
     public boolean isClosed() {
-        return ((int) STATE.getVolatile(this) & CLOSED) != 0;
+        return gate.isClosed();
     }
 
     @Override
@@ -754,7 +731,7 @@ public final class IoUring implements AutoCloseable {
 
     /** Returns the number of calls in flight (tests use it to see that a wait is under way). */
     int callsInFlight() {
-        return (int) STATE.getVolatile(this) & ~CLOSED;
+        return gate.callsInFlight();
     }
 
     /**
@@ -801,24 +778,5 @@ public final class IoUring implements AutoCloseable {
             throw PollerNative.error(call, rc);
         }
         return rc;
-    }
-
-    private void enter() {
-        if (!tryEnter()) {
-            throw new IllegalStateException("IoUring is closed");
-        }
-    }
-
-    private boolean tryEnter() {
-        int s = (int) STATE.getAndAdd(this, 1);
-        if ((s & CLOSED) != 0) {
-            STATE.getAndAdd(this, -1);
-            return false;
-        }
-        return true;
-    }
-
-    private void leave() {
-        STATE.getAndAdd(this, -1);
     }
 }
