@@ -126,20 +126,39 @@ public final class IoUring implements AutoCloseable {
         if (!NativeLibrary.isAvailable()) {
             throw new IllegalStateException(NativeLibrary.loadError().getMessage(), NativeLibrary.loadError());
         }
-        int[] result = new int[1];
+        try {
+            return onShortLivedThread("vtloop-io_uring-probe", UringNative::probe);
+        } catch (IOException e) {
+            throw new AssertionError(e);   // the probe returns -errno, it does not throw
+        }
+    }
+
+    /** What {@link #onShortLivedThread} runs. */
+    private interface Setup<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code setup} on a platform thread of its own and returns its result (or throws
+     * what it threw): the kernel's teardown of a ring later notifies the thread that created
+     * it (see {@link #close()}), and that should be a thread that has ended, not the caller.
+     * Waits uninterruptibly; an interrupt is kept.
+     */
+    private static <T> T onShortLivedThread(String name, Setup<T> setup) throws IOException {
+        Object[] result = new Object[1];
         Throwable[] failure = new Throwable[1];
-        Thread prober = Thread.ofPlatform().name("vtloop-io_uring-probe").daemon().unstarted(() -> {
+        Thread t = Thread.ofPlatform().name(name).daemon().unstarted(() -> {
             try {
-                result[0] = UringNative.probe();
+                result[0] = setup.run();
             } catch (Throwable e) {
                 failure[0] = e;
             }
         });
-        prober.start();
+        t.start();
         boolean interrupted = false;
         while (true) {
             try {
-                prober.join();
+                t.join();
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
@@ -148,13 +167,17 @@ public final class IoUring implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+        if (failure[0] instanceof IOException e) {
+            throw e;
+        }
         if (failure[0] instanceof RuntimeException e) {
             throw e;
         }
         if (failure[0] instanceof Error e) {
             throw e;
         }
-        return result[0]; // join() makes the prober's writes visible
+        @SuppressWarnings("unchecked") T r = (T) result[0];   // join() makes the thread's writes visible
+        return r;
     }
 
     /**
@@ -228,7 +251,8 @@ public final class IoUring implements AutoCloseable {
      * each completion to the thread that submitted the request, so it is posted even while
      * that thread sleeps elsewhere. {@link #wakeup()} and {@link #close()} are as for
      * {@link #open(int, int)}; "owner" in the other methods' comments reads "the thread whose
-     * turn it is".
+     * turn it is". The ring is created on a short-lived thread of its own, so that the
+     * kernel's notice of its teardown goes to a thread that has ended (see {@link #close()}).
      *
      * @param entries   the submission queue size, 1 to 32768 (rounded up to a power of two)
      * @param cqEntries the completion queue size, or {@code 0} for twice {@code entries}
@@ -236,7 +260,7 @@ public final class IoUring implements AutoCloseable {
      * @throws IOException as {@link #open(int, int)}
      */
     public static IoUring openShared(int entries, int cqEntries) throws IOException {
-        return open(entries, cqEntries, true);
+        return onShortLivedThread("vtloop-io_uring-setup", () -> open(entries, cqEntries, true));
     }
 
     private static IoUring open(int entries, int cqEntries, boolean shared) throws IOException {

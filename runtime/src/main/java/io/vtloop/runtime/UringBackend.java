@@ -77,37 +77,7 @@ final class UringBackend implements Backend {
         this.carrier = carrier;
         this.readiness = readiness;
         this.stats = stats;
-        this.ring = openOnAShortLivedThread();
-    }
-
-    /**
-     * The kernel later notifies the thread that created a ring of its teardown (an EINTR in a
-     * blocking call of that thread, see {@link IoUring#close}): let that be a thread that has
-     * ended, not the one installing vtloop.
-     */
-    private static IoUring openOnAShortLivedThread() throws IOException {
-        IoUring[] ring = new IoUring[1];
-        IOException[] failure = new IOException[1];
-        Thread t = Thread.ofPlatform().name("vtloop-io_uring-setup").unstarted(() -> {
-            try {
-                ring[0] = IoUring.openShared(1024, 4096);
-            } catch (IOException e) {
-                failure[0] = e;
-            }
-        });
-        t.start();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                t.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
-        if (failure[0] != null) throw failure[0];
-        return ring[0];
+        this.ring = IoUring.openShared(1024, 4096);   // created on a short-lived thread: see IoUring.close
     }
 
     @Override public String name() { return "io_uring"; }
