@@ -51,7 +51,7 @@ public record Config(boolean enabled, int carriers, int pollInterval, int spinMi
                 bool("vtloop.enabled", true),
                 carriers,
                 integer("vtloop.pollInterval", 32, 1, 65536),
-                integer("vtloop.spin", 0, 0, 1_000_000),
+                integer("vtloop.spin", 50, 0, 1_000_000),
                 Math.max(carriers, integer("jdk.virtualThreadScheduler.maxPoolSize", Math.max(carriers, 256), 1, 32767)),
                 integer("vtloop.stallMillis", 10, 0, 60_000),
                 integer("vtloop.spareKeepAliveMillis", 30_000, 1, 3_600_000),
