@@ -41,6 +41,18 @@ import java.util.concurrent.locks.LockSupport;
  * which the next one goes to the ring's tail and the ring's head runs; a spinner takes it when the
  * running task keeps this carrier longer than {@link #RUNNEXT_GRACE_NANOS}; and the
  * {@link Monitor} moves it with the rest of the queue off a stuck carrier.
+ *
+ * <pre>
+ *  runnext   who                  operation                          then
+ *  null      serving thread       push(t, next): release store t     (only the serving thread fills it)
+ *  r         serving thread       push(t, next): getAndSet t         r to the ring's tail (null: r was stolen)
+ *  r         serving thread       takeRunnext: getAndSet null        runs r (null: stolen)
+ *  r         spinner elsewhere    stealRunnext: CAS r -> null        runs r; only while this carrier's task
+ *                                                                     counter stayed odd and unchanged for
+ *                                                                     RUNNEXT_GRACE_NANOS
+ *  r         the Monitor          takeRunnext: getAndSet null        r to the shared queue (serveWhileBusy)
+ * </pre>
+ * Every removal is atomic, so a task leaves the slot exactly once.
  */
 final class Carrier {
     /** Go's {@code schedtick % 61}: see the class comment. */
@@ -84,6 +96,7 @@ final class Carrier {
     /** Tasks past the ring, FIFO; the serving thread adds, it and the {@link Monitor} take. */
     private final ConcurrentLinkedDeque<Runnable> overflow = new ConcurrentLinkedDeque<>();
     private int tick;
+    private int untilPoll;                      // tasks to run before the next non-blocking poll
     /**
      * Tasks begun and ended: odd while a task runs. Written by the serving thread with release
      * (a plain store on x86), read by the {@link Monitor}, which serves this carrier when the same
@@ -113,6 +126,7 @@ final class Carrier {
         this.scheduler = scheduler;
         this.index = index;
         this.pollInterval = config.pollInterval();
+        this.untilPoll = pollInterval;
         this.spinNanos = scheduler.spinners.limit() > 0 ? config.spinMicros() * 1000L : 0;   // 0: a woken carrier looks once
         this.runnextSeq = new long[scheduler.carriers.length];
         this.runnextSince = new long[scheduler.carriers.length];
@@ -136,7 +150,13 @@ final class Carrier {
      * one task waiting here is surplus: a spinner, or a sleeper woken to spin, can steal it.
      */
     void push(Runnable task, boolean next) {
-        if (next && (task = (Runnable) RUNNEXT.getAndSet(this, task)) == null) return;
+        if (next) {
+            if (RUNNEXT.getOpaque(this) == null) {        // only the owner fills it: no CAS needed
+                RUNNEXT.setRelease(this, task);
+                return;
+            }
+            if ((task = (Runnable) RUNNEXT.getAndSet(this, task)) == null) return;   // a spinner took it meanwhile
+        }
         if (overflowed || !queue.offer(task)) {
             overflowed = true;
             overflow.offerLast(task);
@@ -149,7 +169,7 @@ final class Carrier {
     }
 
     /** Takes {@code runnext} if another carrier's spinner did not (a CAS: it may have). */
-    private Runnable takeRunnext() {
+    Runnable takeRunnext() {
         return RUNNEXT.getOpaque(this) == null ? null : (Runnable) RUNNEXT.getAndSet(this, null);
     }
 
@@ -203,7 +223,9 @@ final class Carrier {
                 stopSpinning();                              // Go's resetspinning
                 run(task);
                 if (!compensation.isHolder(Thread.currentThread())) return true;   // lent to a spare meanwhile
-                if (++tick % pollInterval == 0) {
+                tick++;
+                if (--untilPoll == 0) {
+                    untilPoll = pollInterval;
                     pollEvents(0);
                     timers.fireDue();
                 }

@@ -187,9 +187,10 @@ public final class CarrierScheduler implements VtloopScheduler {
      * a sleeping one (not {@code self}) to spin (Go's {@code wakep}; the table in {@link Spinners}).
      */
     void wake(Carrier self) {
-        if (!spinners.claimForWake()) return;             // a spinner will find the work
+        if (spinners.count() != 0 || !hasSleepingCarrierOtherThan(self)) return;   // a spinner, or every
+        if (!spinners.claimForWake()) return;             // carrier, re-checks before it sleeps
         for (Carrier c : carriers) if (c != self && c.wakeIfSleeping()) return;   // it holds the unit now
-        spinners.stop();                                  // none sleeps: each re-checks before it does
+        spinners.stop();                                  // none sleeps (any more): the same
     }
 
     /** True when a task waits in the shared queue or any carrier's ring (a spinner that found work leaves it to others). */

@@ -24,6 +24,7 @@ import java.lang.invoke.VarHandle;
  *  spinner gives up        stop                                c-1       prepareToSleep, re-check every queue, sleep
  *  waker, after publishing work and a full fence (push of surplus, inject, the monitor):
  *                          wake: c > 0                         c         nothing: a spinner will see the work
+ *                          wake: no other carrier sleeps       c         nothing: each re-checks before it sleeps
  *                          wake: CAS 0 -> 1 wins               1         claims a sleeping carrier's gate, which wakes
  *                                                                        holding this unit (a spinner); none sleeps: stop
  *                          wake: CAS 0 -> 1 loses              c         nothing: a spinner appeared meanwhile
@@ -33,7 +34,8 @@ import java.lang.invoke.VarHandle;
  * {@code count} against a spinner's {@code stop} (a CAS) and its re-check of the queues after it:
  * either the waker sees {@code c > 0} and the spinner, which stops only after, sees the work, or the
  * waker sees 0 and wakes a sleeper itself. The second is {@link WakeupGate}'s, for the sleeper it
- * claims; a claim hands the unit over, so a carrier that sleeps never holds one, and every unit is
+ * claims (and for "no other carrier sleeps": every carrier announces its sleep before its last
+ * re-check); a claim hands the unit over, so a carrier that sleeps never holds one, and every unit is
  * held by an awake carrier that looks for work (else every later wake would be skipped).
  */
 final class Spinners {
