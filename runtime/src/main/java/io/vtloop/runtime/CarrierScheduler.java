@@ -266,6 +266,7 @@ public final class CarrierScheduler implements VtloopScheduler {
     public Map<String, Long> counters() {
         var m = new LinkedHashMap<String, Long>();
         for (Carrier c : carriers) c.stats.addTo(m);
+        m.put("spinning", (long) spinners.count());   // now: carriers spinning, or woken to
         m.put("spares", (long) spares.created());
         m.put("sparesAlive", (long) spares.alive());
         return m;
