@@ -17,26 +17,75 @@ import java.util.concurrent.locks.LockSupport;
  * <li>every 61st task, the scheduler's shared queue first (Go's {@code schedtick % 61}: a
  *     prime, so that it does not beat with {@code vtloop.pollInterval}; tasks from outside are
  *     not starved by a carrier whose local queue never empties);</li>
+ * <li>{@code runnext} (Go's {@code runqget}): the thread that the last task, a virtual thread,
+ *     unparked or started; it inherits that task's turn, so a hand-off ping-pong stays on this
+ *     carrier, hot and without a wake-up;</li>
  * <li>the local ring, refilled from the overflow;</li>
- * <li>the overflow, the shared queue, then half of another carrier's queue (steal);</li>
+ * <li>the overflow, the shared queue, then half of another carrier's ring (steal);</li>
  * <li>every {@code vtloop.pollInterval} tasks, a non-blocking poll and the due timers;</li>
- * <li>with nothing to run: the due timers, then sleep in one {@code epoll_wait} (which returns
- *     at once when events are pending; {@code io_uring_enter} on io_uring) until an event, the
- *     next timer, or a wake-up.</li>
+ * <li>with nothing to run: the due timers; then, if fewer than half of the carriers spin
+ *     ({@link Spinners}), spin for up to {@code vtloop.spin} µs: the poller without blocking, the
+ *     shared queue, steals, and another carrier's {@code runnext} once it waited
+ *     {@link #RUNNEXT_GRACE_NANOS}; then sleep in one {@code epoll_wait} ({@code io_uring_enter}
+ *     on io_uring; it returns at once when events are pending) until an event, the next timer,
+ *     or a wake-up.</li>
  * </ol>
  * A virtual thread woken by an event is queued on the carrier that polled the event. Going to
- * sleep and being woken follow {@link WakeupGate}'s protocol; the native wake-up is itself
- * coalesced (at most one eventfd write per sleep).
+ * sleep and being woken follow {@link WakeupGate}'s protocol, spinning and waking a spinner
+ * {@link Spinners}'; the native wake-up is itself coalesced (at most one eventfd write per sleep).
+ *
+ * <p>{@code runnext} never starves the ring: a chain of tasks each taken from {@code runnext}
+ * (a ping-pong) shares one turn (Go's {@code inheritTime}) of {@link #RUNNEXT_CHAIN} tasks, after
+ * which the next one goes to the ring's tail and the ring's head runs; a spinner takes it when the
+ * running task keeps this carrier longer than {@link #RUNNEXT_GRACE_NANOS}; and the
+ * {@link Monitor} moves it with the rest of the queue off a stuck carrier.
+ *
+ * <pre>
+ *  runnext   who                  operation                          then
+ *  null      serving thread       push(t, next): release store t     (only the serving thread fills it)
+ *  r         serving thread       push(t, next): getAndSet t         r to the ring's tail (null: r was stolen)
+ *  r         serving thread       takeRunnext: getAndSet null        runs r (null: stolen)
+ *  r         spinner elsewhere    stealRunnext: CAS r -> null        runs r; only while this carrier's task
+ *                                                                     counter stayed odd and unchanged for
+ *                                                                     RUNNEXT_GRACE_NANOS
+ *  r         the Monitor          takeRunnext: getAndSet null        r to the shared queue (serveWhileBusy)
+ * </pre>
+ * Every removal is atomic, so a task leaves the slot exactly once.
  */
 final class Carrier {
     /** Go's {@code schedtick % 61}: see the class comment. */
     private static final int INJECTED_EVERY = 61;
     /** The longest back-off after repeated failures of the loop itself. */
     private static final long MAX_BACKOFF_NANOS = 1_000_000_000L;
+    /**
+     * Tasks of one {@code runnext} chain before the ring's head gets its turn. Go bounds the chain
+     * by its 10 ms time slice (sysmon preempts); vtloop cannot preempt, and counts tasks instead of
+     * reading the clock per task: 32 hand-offs of about 0.3 µs keep the ring's head waiting about
+     * 10 µs, while the 1 in 32 hand-off that breaks a ping-pong costs little of its throughput.
+     */
+    static final int RUNNEXT_CHAIN = 32;
+    /**
+     * How long a spinner leaves another carrier's {@code runnext} alone while that carrier stays in
+     * one task (Go: 3 µs, "a sync chan send/recv takes ~50ns"): the running thread that unparked it
+     * usually parks within a hand-off (about 0.3-0.5 µs here), and stealing it sooner would move a
+     * ping-pong across carriers.
+     */
+    static final long RUNNEXT_GRACE_NANOS = 5_000L;
 
     final CarrierScheduler scheduler;
     final int index;
     final RunQueue queue = new RunQueue();
+    /** The next task to run (see the class comment); set and taken by the serving thread, stolen by CAS. */
+    @SuppressWarnings("unused") private volatile Runnable runnext;
+    private static final VarHandle RUNNEXT;
+    /** Tasks run from {@code runnext} in a row; serving thread only. */
+    private int chain;
+    /** The serving thread holds a {@link Spinners} unit: it looks for work, or was woken to. */
+    private boolean spinning;
+    /** Per other carrier, the task counter and the time this spinner first saw its {@code runnext} waiting. */
+    private final long[] runnextSeq, runnextSince;
+    /** False only while the overflow is known empty: saves a deque poll per task; serving thread only. */
+    private boolean overflowed;
     final Backend backend;
     private final int pollInterval;
     private final WakeupGate gate = new WakeupGate();
@@ -44,6 +93,7 @@ final class Carrier {
     /** Tasks past the ring, FIFO; the serving thread adds, it and the {@link Monitor} take. */
     private final ConcurrentLinkedDeque<Runnable> overflow = new ConcurrentLinkedDeque<>();
     private int tick;
+    private int untilPoll;                      // tasks to run before the next non-blocking poll
     /**
      * Tasks begun and ended: odd while a task runs. Written by the serving thread with release
      * (a plain store on x86), read by the {@link Monitor}, which serves this carrier when the same
@@ -54,6 +104,7 @@ final class Carrier {
     static {
         try {
             TASK_SEQ = MethodHandles.lookup().findVarHandle(Carrier.class, "taskSeq", long.class);
+            RUNNEXT = MethodHandles.lookup().findVarHandle(Carrier.class, "runnext", Runnable.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -72,7 +123,10 @@ final class Carrier {
         this.scheduler = scheduler;
         this.index = index;
         this.pollInterval = config.pollInterval();
-        this.spinNanos = config.spinMicros() * 1000L;
+        this.untilPoll = pollInterval;
+        this.spinNanos = scheduler.spinners.limit() > 0 ? config.spinMicros() * 1000L : 0;   // 0: a woken carrier looks once
+        this.runnextSeq = new long[scheduler.carriers.length];
+        this.runnextSince = new long[scheduler.carriers.length];
         this.backend = ioUring ? new UringBackend(this, scheduler.readiness, stats)
                                         : new EpollBackend(scheduler.readiness, stats);
         this.primary = new CarrierThread(scheduler, "vtloop-carrier-" + index, this);
@@ -85,21 +139,49 @@ final class Carrier {
     }
 
     /**
-     * Queues a task on this carrier; called by the thread serving it only. When the ring is
-     * full, tasks wait in {@code overflow}, and later tasks queue behind them there, so
-     * order stays FIFO: a burst of more ready threads than the ring holds cannot be overtaken
-     * by threads that events make ready afterwards.
+     * Queues a task on this carrier; called by the thread serving it only. {@code next}: the
+     * running virtual thread unparked or started it, so it goes to {@code runnext}, and the task
+     * it displaces to the ring's tail. When the ring is full, tasks wait in {@code overflow}, and
+     * later tasks queue behind them there, so order stays FIFO: a burst of more ready threads than
+     * the ring holds cannot be overtaken by threads that events make ready afterwards. More than
+     * one task waiting here is surplus: a spinner, or a sleeper woken to spin, can steal it.
      */
-    void push(Runnable task) {
-        if (!overflow.isEmpty() || !queue.offer(task)) {
+    void push(Runnable task, boolean next) {
+        if (next) {
+            if (RUNNEXT.getOpaque(this) == null) {        // only the owner fills it: no CAS needed
+                RUNNEXT.setRelease(this, task);
+                return;
+            }
+            if ((task = (Runnable) RUNNEXT.getAndSet(this, task)) == null) return;   // a spinner took it meanwhile
+        }
+        if (overflowed || !queue.offer(task)) {
+            overflowed = true;
             overflow.offerLast(task);
             return;
         }
-        if (queue.size() > 1) {                           // surplus: let a sleeper steal
-            VarHandle.fullFence();   // Dekker with WakeupGate: publish the task before reading sleeping
-            scheduler.wakeIdle(this);
+        if (queue.size() > 1 || RUNNEXT.getOpaque(this) != null) {   // surplus
+            VarHandle.fullFence();   // Dekker with Spinners and WakeupGate: publish before reading them
+            scheduler.wake(this);
         }
     }
+
+    /** Takes {@code runnext} if another carrier's spinner did not (a CAS: it may have). */
+    Runnable takeRunnext() {
+        return RUNNEXT.getOpaque(this) == null ? null : (Runnable) RUNNEXT.getAndSet(this, null);
+    }
+
+    /**
+     * A spinner on another carrier takes this carrier's {@code runnext} when this carrier has run
+     * the same task since the spinner's {@code seenSeq}; null when it is gone.
+     */
+    Runnable stealRunnext(long seenSeq) {
+        Runnable r = (Runnable) RUNNEXT.getOpaque(this);
+        if (r == null || taskSeq() != seenSeq || !RUNNEXT.compareAndSet(this, r, null)) return null;
+        return r;
+    }
+
+    /** Whether {@code runnext} holds a task (a racy look, for spinners). */
+    boolean hasRunnext() { return RUNNEXT.getOpaque(this) != null; }
 
     /** Wakes this carrier if it sleeps in its poller; returns true if this call woke it. */
     boolean wakeIfSleeping() {
@@ -117,8 +199,8 @@ final class Carrier {
     /** Ends this carrier's current or next poll, whether it sleeps or not (reclaim, close). */
     void wakeup() { backend.wakeup(); }
 
-    /** Serving thread only: tasks queued here (ring or overflow). */
-    boolean hasLocalWork() { return !queue.isEmpty() || !overflow.isEmpty(); }
+    /** Serving thread only: tasks queued here (runnext, ring or overflow). */
+    boolean hasLocalWork() { return hasRunnext() || !queue.isEmpty() || !overflow.isEmpty(); }
 
     /**
      * One turn of the loop: run a task, or poll, or sleep. Only the serving thread calls it.
@@ -127,23 +209,43 @@ final class Carrier {
     boolean step() {
         try {
             Runnable task = nextTask();
+            if (task == null) {
+                if (scheduler.isClosed() && Thread.currentThread() == primary) {
+                    stopSpinning();
+                    return false;
+                }
+                task = idle();
+            }
             if (task != null) {
+                stopSpinning();                              // Go's resetspinning
                 run(task);
                 if (!compensation.isHolder(Thread.currentThread())) return true;   // lent to a spare meanwhile
-                if (++tick % pollInterval == 0) {
+                tick++;
+                if (--untilPoll == 0) {
+                    untilPoll = pollInterval;
                     pollEvents(0);
                     timers.fireDue();
                 }
-            } else if (scheduler.isClosed() && Thread.currentThread() == primary) {
-                return false;
-            } else {
-                sleep();
             }
             failures = 0;
         } catch (Throwable e) {
-            failed(e);
+            try {
+                stopSpinning();                              // a unit is never held while not looking for work
+            } finally {
+                failed(e);
+            }
         }
         return true;
+    }
+
+    /**
+     * Gives back this carrier's {@link Spinners} unit, if it holds one; the last spinner wakes
+     * another carrier to spin when work is left (Go's {@code resetspinning}).
+     */
+    void stopSpinning() {
+        if (!spinning) return;
+        spinning = false;
+        if (scheduler.spinners.stop() && scheduler.hasSurplus()) scheduler.wake(this);
     }
 
     private void run(Runnable task) {
@@ -194,45 +296,127 @@ final class Carrier {
     private Runnable nextTask() {
         Runnable t;
         if (tick % INJECTED_EVERY == 0 && (t = scheduler.pollInjected()) != null) return t;
-        if ((t = queue.poll()) != null) {
-            Runnable o;                                  // top up from the overflow
-            while (queue.size() < RunQueue.CAPACITY && (o = overflow.pollFirst()) != null) {
-                if (!queue.offer(o)) { overflow.offerFirst(o); break; }
+        if ((t = takeRunnext()) != null) {
+            if (++chain < RUNNEXT_CHAIN) return t;       // inherits the turn of the task that readied it
+            chain = 0;                                   // turn used up: behind the ring
+            if (overflowed || !queue.offer(t)) {
+                overflowed = true;
+                overflow.offerLast(t);
             }
+        } else {
+            chain = 0;
+        }
+        return nextQueued();
+    }
+
+    /** The ring (topped up from the overflow), the overflow, the shared queue, a steal. */
+    private Runnable nextQueued() {
+        Runnable t;
+        if ((t = queue.poll()) != null) {
+            if (overflowed) topUp();
             return t;
         }
-        if ((t = overflow.pollFirst()) != null) return t;
+        if (overflowed && (t = overflow.pollFirst()) != null) return t;
+        overflowed = false;                              // only the serving thread adds to it
         if ((t = scheduler.pollInjected()) != null) return t;
         return scheduler.steal(this);
     }
 
-    private void sleep() throws IOException {
-        long timeout = timers.fireDue();
-        if (hasLocalWork()) return;              // a timer fired: run its thread first
-        if (spinNanos > 0 && spin()) return;
-        gate.prepareToSleep();
-        if (scheduler.hasWorkFor(this) || scheduler.isClosed()) {
-            gate.awake();
-            return;
+    private void topUp() {
+        for (Runnable o; queue.size() < RunQueue.CAPACITY; ) {
+            if ((o = overflow.pollFirst()) == null) { overflowed = false; return; }
+            if (!queue.offer(o)) { overflow.offerFirst(o); return; }
         }
+    }
+
+    /**
+     * Nothing to run: fires due timers, spins if it may, else sleeps. Returns a task found while
+     * spinning, or null (run the loop again: a timer or an event may have queued work here).
+     */
+    private Runnable idle() throws IOException {
+        long timeout = timers.fireDue();
+        if (hasLocalWork()) return null;                 // a timer fired: run its thread first
+        if (trySpin()) {
+            Runnable t = spin(timeout);
+            if (t != null || hasLocalWork()) return t;   // stopSpinning in step
+            timeout = timers.fireDue();                  // the spin took time
+            if (hasLocalWork()) return null;
+        }
+        if (!mayBlock()) return null;
         stats.sleeps++;
         try {
             pollEvents(timeout);
         } finally {
-            gate.awake();
-            scheduler.carrierAwake();
+            awoke();
         }
         timers.fireDue();
+        return null;
     }
 
-    /** vtloop.spin: busy-polls for up to spinNanos; true when events or work showed up. */
-    private boolean spin() throws IOException {
-        long end = System.nanoTime() + spinNanos;
+    /** True when this carrier holds a {@link Spinners} unit, taking one if it may. */
+    boolean trySpin() {
+        if (!spinning && spinNanos > 0) spinning = scheduler.spinners.tryStart();
+        return spinning;
+    }
+
+    /**
+     * Gives back this carrier's {@link Spinners} unit, if any, then steps 1-2 of
+     * {@link WakeupGate}'s table: announces the sleep and re-checks every queue (the re-check
+     * after the unit is given back is the spinner's half of the Dekker pair with
+     * {@code CarrierScheduler.wake}). True when the carrier may block in its poller.
+     */
+    boolean mayBlock() {
+        if (spinning) {
+            spinning = false;
+            scheduler.spinners.stop();
+        }
+        gate.prepareToSleep();
+        if (scheduler.hasWorkFor(this) || scheduler.isClosed()) {
+            awoke();
+            return false;
+        }
+        return true;
+    }
+
+    /** Step 5 of {@link WakeupGate}'s table: a carrier whose sleep a waker claimed holds its {@link Spinners} unit. */
+    void awoke() {
+        spinning = gate.awake();
+        scheduler.carrierAwake();
+    }
+
+    /** Whether this carrier holds a {@link Spinners} unit (serving thread only; tests). */
+    boolean spinning() { return spinning; }
+
+    /**
+     * Looks for work without blocking for up to {@code vtloop.spin} µs (less when a timer is due
+     * sooner): this carrier's poller, the shared queue, steals, other carriers' {@code runnext}.
+     * Returns a task, or null when the time is up or events queued work here.
+     */
+    private Runnable spin(long timerNanos) throws IOException {
+        stats.spins++;
+        long start = System.nanoTime(), now = start;
+        long end = start + (timerNanos >= 0 ? Math.min(spinNanos, timerNanos) : spinNanos);
+        Carrier[] all = scheduler.carriers;
+        for (Carrier c : all) runnextSeq[c.index] = -1;
         do {
-            if (pollEvents(0) > 0 || scheduler.hasWorkFor(this)) return true;
+            Runnable t;
+            if (pollEvents(0) > 0 && hasLocalWork()) return null;
+            if ((t = scheduler.pollInjected()) != null || (t = scheduler.steal(this)) != null) return t;
+            for (Carrier c : all) {                          // runnext of a carrier stuck in one task
+                if (c == this || !c.hasRunnext()) continue;
+                long seq = c.taskSeq();
+                if ((seq & 1) == 0 || seq != runnextSeq[c.index]) {
+                    runnextSeq[c.index] = seq;
+                    runnextSince[c.index] = now;
+                } else if (now - runnextSince[c.index] >= RUNNEXT_GRACE_NANOS && (t = c.stealRunnext(seq)) != null) {
+                    stats.steals++;
+                    return t;
+                }
+            }
+            if (scheduler.isClosed()) return null;
             Thread.onSpinWait();
-        } while (System.nanoTime() - end < 0);
-        return false;
+        } while ((now = System.nanoTime()) - end < 0);
+        return null;
     }
 
     /**
@@ -243,6 +427,7 @@ final class Carrier {
      */
     void serveWhileBusy() throws IOException {
         Runnable t;
+        if ((t = takeRunnext()) != null) scheduler.injectFromMonitor(t);
         while ((t = queue.poll()) != null) scheduler.injectFromMonitor(t);
         while ((t = overflow.pollFirst()) != null) scheduler.injectFromMonitor(t);
         timers.fireDue();

@@ -22,7 +22,7 @@ import java.util.function.BooleanSupplier;
  * the virtual thread pinned, so a call made on a carrier (a virtual thread unparking
  * another, or the carrier's poll loop dispatching an event) queues the task on that
  * carrier; a call from any other thread (timers, the main thread, platform threads) goes to
- * the shared queue and wakes a sleeping carrier.
+ * the shared queue and wakes a carrier unless one spins ({@link Spinners}).
  *
  * <p>Internal: the public face is {@link VtloopScheduler}; the agent's hooks reach the other
  * methods through {@link AgentAccess}.
@@ -35,6 +35,7 @@ public final class CarrierScheduler implements VtloopScheduler {
     final SparePool spares;
     private final Monitor monitor;                  // null with vtloop.stallMillis=0
     private final ConcurrentLinkedQueue<Runnable> injected = new ConcurrentLinkedQueue<>();
+    final Spinners spinners;
     private volatile boolean closed;
     /** The backend in use, {@code vtloop.backend} resolved: {@code epoll} or {@code io_uring}. */
     final String backend;
@@ -42,6 +43,7 @@ public final class CarrierScheduler implements VtloopScheduler {
     private CarrierScheduler(Config config) throws IOException {
         this.backend = config.resolveBackend(System.err::println);
         this.carriers = new Carrier[config.carriers()];
+        this.spinners = new Spinners(config.spinMicros() > 0 ? config.carriers() / 2 : 0);
         this.spares = new SparePool(this, Math.max(0, config.maxPoolSize() - config.carriers()),
                 config.spareKeepAliveMillis() * 1_000_000L);
         try {
@@ -126,9 +128,10 @@ public final class CarrierScheduler implements VtloopScheduler {
 
     /**
      * Queues a virtual thread's continuation: on the current carrier if the caller runs on
-     * one, else on the shared queue. A thread that yields ({@code Thread.yield}) while its
-     * carrier's queue is empty goes to the shared queue, behind work submitted from outside, as
-     * on the JDK's scheduler ({@code VirtualThread.afterYield}).
+     * one (in its {@code runnext} when a virtual thread running there unparks or starts it: it
+     * runs when that one parks), else on the shared queue. A thread that yields
+     * ({@code Thread.yield}) while its carrier's queue is empty goes to the shared queue, behind
+     * work submitted from outside, as on the JDK's scheduler ({@code VirtualThread.afterYield}).
      *
      * @throws RejectedExecutionException from a thread outside this scheduler once it is closed
      */
@@ -137,12 +140,14 @@ public final class CarrierScheduler implements VtloopScheduler {
         Carrier c = currentCarrier();
         if (c == null) {
             inject(task);
-        } else if (c.yielding && !Thread.currentThread().isVirtual()) {   // afterYield, unmounted
+        } else if (Thread.currentThread().isVirtual()) {
+            c.push(task, true);
+        } else if (c.yielding) {                          // afterYield, unmounted
             c.yielding = false;
-            if (c.hasLocalWork()) c.push(task);
+            if (c.hasLocalWork()) c.push(task, false);
             else inject(task);
         } else {
-            c.push(task);
+            c.push(task, false);                          // events and timers, from the carrier's loop
         }
     }
 
@@ -160,7 +165,7 @@ public final class CarrierScheduler implements VtloopScheduler {
     /** The Monitor moves a busy carrier's queued task to the shared queue. */
     void injectFromMonitor(Runnable task) {
         injected.offer(task);
-        for (Carrier c : carriers) if (c.wakeIfSleeping()) return;
+        wake(null);
     }
 
     /** True when the current thread runs on one of these carriers and tasks are queued there (serving thread only). */
@@ -177,15 +182,28 @@ public final class CarrierScheduler implements VtloopScheduler {
 
     private void inject(Runnable task) {
         if (closed) throw new RejectedExecutionException("vtloop scheduler closed");
-        injected.offer(task);
-        for (Carrier c : carriers) if (c.wakeIfSleeping()) return;
+        injected.offer(task);                             // a CAS: the fence wake needs
+        wake(null);
     }
 
     Runnable pollInjected() { return injected.poll(); }
 
-    /** A carrier queued surplus work: wake one sleeping carrier (not {@code self}) to steal it. */
-    void wakeIdle(Carrier self) {
-        for (Carrier c : carriers) if (c != self && c.wakeIfSleeping()) return;
+    /**
+     * Work was published (and fenced) for other carriers to take: unless a carrier spins, wakes
+     * a sleeping one (not {@code self}) to spin (Go's {@code wakep}; the table in {@link Spinners}).
+     */
+    void wake(Carrier self) {
+        if (spinners.count() != 0 || !hasSleepingCarrierOtherThan(self)) return;   // a spinner, or every
+        if (!spinners.claimForWake()) return;             // carrier, re-checks before it sleeps
+        for (Carrier c : carriers) if (c != self && c.wakeIfSleeping()) return;   // it holds the unit now
+        spinners.stop();                                  // none sleeps (any more): the same
+    }
+
+    /** True when a task waits in the shared queue or any carrier's ring (a spinner that found work leaves it to others). */
+    boolean hasSurplus() {
+        if (!injected.isEmpty()) return true;
+        for (Carrier c : carriers) if (!c.queue.isEmpty()) return true;
+        return false;
     }
 
     /** Steals half of the longest other queue into {@code self}'s queue; returns a task or null. */
@@ -254,6 +272,7 @@ public final class CarrierScheduler implements VtloopScheduler {
     public Map<String, Long> counters() {
         var m = new LinkedHashMap<String, Long>();
         for (Carrier c : carriers) c.stats.addTo(m);
+        m.put("spinning", (long) spinners.count());   // now: carriers spinning, or woken to
         m.put("spares", (long) spares.created());
         m.put("sparesAlive", (long) spares.alive());
         return m;

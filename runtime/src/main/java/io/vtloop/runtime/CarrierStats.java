@@ -14,6 +14,7 @@ final class CarrierStats {
     long events;           // fd events dispatched
     long staleEvents;      // events of a forgotten registration, dropped
     long sleeps;           // blocking waits in the poller
+    long spins;            // times it spun looking for work before sleeping (Spinners)
     long wakeupsSent;      // wake-ups of this carrier's poller by other threads
     long skippedSyscalls;  // reads/writes not issued: fd known not ready
     long timersFired;      // park timeouts fired from this carrier
@@ -32,6 +33,7 @@ final class CarrierStats {
         m.merge("events", events, Long::sum);
         m.merge("staleEvents", staleEvents, Long::sum);
         m.merge("sleeps", sleeps, Long::sum);
+        m.merge("spins", spins, Long::sum);
         m.merge("wakeups", wakeupsSent, Long::sum);
         m.merge("skippedSyscalls", skippedSyscalls, Long::sum);
         m.merge("timersFired", timersFired, Long::sum);

@@ -15,7 +15,8 @@ import java.util.TreeSet;
  * <tr><td>vtloop.enabled</td><td>true, false</td><td>true</td></tr>
  * <tr><td>vtloop.carriers</td><td>1..1024</td><td>{@code jdk.virtualThreadScheduler.parallelism}, else available processors</td></tr>
  * <tr><td>vtloop.pollInterval</td><td>1..65536 (tasks run between event polls of a busy carrier)</td><td>32</td></tr>
- * <tr><td>vtloop.spin</td><td>0..1000000 (µs a carrier busy-polls before sleeping)</td><td>0</td></tr>
+ * <tr><td>vtloop.spin</td><td>0..1000000 (µs an idle carrier spins looking for work before sleeping; at most half
+ *     of the carriers spin, none with one carrier; 0: never, see {@code Spinners})</td><td>10</td></tr>
  * <tr><td>vtloop.stallMillis</td><td>0..60000 (a task running longer has its carrier served by the monitor; 0: no monitor)</td><td>10</td></tr>
  * <tr><td>vtloop.spareKeepAliveMillis</td><td>1..3600000 (an idle spare thread retires after this)</td><td>30000</td></tr>
  * <tr><td>vtloop.backend</td><td>epoll, io_uring, auto (io_uring where the kernel allows it and it is the measured
@@ -60,7 +61,7 @@ public record Config(boolean enabled, int carriers, int pollInterval, int spinMi
                 bool("vtloop.enabled", true),
                 carriers,
                 integer("vtloop.pollInterval", 32, 1, 65536),
-                integer("vtloop.spin", 0, 0, 1_000_000),
+                integer("vtloop.spin", 10, 0, 1_000_000),
                 Math.max(carriers, integer("jdk.virtualThreadScheduler.maxPoolSize", Math.max(carriers, 256), 1, 32767)),
                 integer("vtloop.stallMillis", 10, 0, 60_000),
                 integer("vtloop.spareKeepAliveMillis", 30_000, 1, 3_600_000),

@@ -14,12 +14,15 @@ import java.lang.invoke.VarHandle;
  *  2. re-check every queue: work -> 5           the winner calls poller.wakeup()
  *  3. block in the poller
  *  4. (returns: event, timer, or wake-up)
- *  5. awake(): sleeping = false
+ *  5. awake(): sleeping = false; true if a
+ *     claim came first (the carrier then holds
+ *     the Spinners unit its waker took)
  *
  *  state      event                   next       effect
  *  AWAKE      prepareToSleep          SLEEPING
  *  SLEEPING   claimWakeup (CAS wins)  AWAKE      the claimer must wake the poller
- *  SLEEPING   awake                   AWAKE      carrier found work, or woke up by itself
+ *  SLEEPING   awake                   AWAKE      carrier found work, or woke up by itself: false
+ *  AWAKE      awake (after a claim)   AWAKE      true: the carrier was woken by a claim
  *  AWAKE      claimWakeup             AWAKE      nothing to do: the carrier is awake
  * </pre>
  * Steps 1-2 and a-b form a Dekker pair (all volatile): either the carrier sees the task in
@@ -58,9 +61,12 @@ final class WakeupGate {
         VarHandle.fullFence();
     }
 
-    /** Carrier: it found work, or returned from the poller. */
-    void awake() {
-        sleeping = false;
+    /**
+     * Carrier: it found work, or returned from the poller. Returns true when a waker claimed
+     * this sleep first ({@link Spinners}: the carrier then holds the unit the waker took).
+     */
+    boolean awake() {
+        return !(boolean) SLEEPING.getAndSet(this, false);
     }
 
     /** Whether the carrier has announced sleep and nobody has claimed its wake-up yet. */

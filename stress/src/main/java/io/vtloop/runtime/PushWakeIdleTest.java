@@ -15,13 +15,14 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
  * Attacks {@link WakeupGate}'s Dekker pair as the real {@link Carrier#push} and
- * {@code CarrierScheduler.wakeIdle} use it: carrier B pushes two tasks on its empty queue
+ * {@code CarrierScheduler.wake} use it: carrier B pushes two tasks on its empty queue
  * (the second is surplus: {@code push} fences and wakes a sleeping carrier to steal it;
  * {@link RunQueue#offer} itself publishes with a release store only), while carrier A runs
  * steps 1-2 of the {@link WakeupGate} table the way {@code Carrier.sleep} does:
  * {@code prepareToSleep} (row "AWAKE prepareToSleep -> SLEEPING"), then
  * {@code CarrierScheduler.hasWorkFor(A)}, which looks at B's queue. B's push ends in
- * {@code claimWakeup} (row "SLEEPING claimWakeup (CAS wins) -> AWAKE").
+ * {@code claimWakeup} (row "SLEEPING claimWakeup (CAS wins) -> AWAKE"), no carrier spinning
+ * ({@link Spinners}: B's wake takes the unit and hands it to A with the claim).
  * Outcome (false, false): A goes to sleep although B holds surplus work, and B does not wake
  * it (a missed steal). B pushes twice because {@code hasWorkFor} counts any queued task while
  * {@code push} wakes a sleeper only for surplus (a second task). Both carriers are the real objects of a {@link CarrierScheduler}
@@ -57,14 +58,14 @@ public class PushWakeIdleTest {
     /** Carrier B: two continuations made ready on it (the second is surplus). */
     @Actor
     public void carrierB() {
-        b.push(TASK);
-        b.push(TASK);
+        b.push(TASK, false);
+        b.push(TASK, false);
     }
 
     @Arbiter
     public void after(ZZ_Result r) {
         r.r2 = !gateA.isSleeping();   // only B's claimWakeup clears it here
-        gateA.awake();
+        if (gateA.awake()) scheduler.spinners.stop();   // A, woken, holds B's Spinners unit: give it back
         while (b.queue.poll() != null) { }
         IDLE.offer(scheduler);       // for the JVM's life: at most one per live state
     }
