@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # vtloop demo: builds everything (mvn package: the harness takes the jars from the target/
-# folders, nothing is installed into ~/.m2), then runs the <= 2-minute side-by-side comparison:
-# the plain blocking sample servers on JDK 25 virtual threads with and without the vtloop agent,
-# and the hand-written C epoll server as the practical limit. A self-test checks every answer
+# folders, nothing is installed into ~/.m2), then runs the ~3-minute side-by-side comparison
+# (run.py --quick): the plain blocking sample servers on JDK 25 virtual threads without and with
+# the vtloop agent (on epoll, and on io_uring), Netty's io_uring transport, and the hand-written C
+# epoll server as the practical limit. A self-test checks every answer
 # first. It prints the markdown table, then per workload vtloop's ratio to the JDK default and to
 # the C epoll server, and draws the chart. Needs Maven, JDK 25 and gcc; as root, the harness
 # apt-installs wrk (the HTTP client) and python3-matplotlib (the chart) itself.
