@@ -67,6 +67,10 @@ import java.util.function.BooleanSupplier;
  *         (SO_SNDLOWAT cannot be changed on Linux).</li>
  *     </ul></li>
  * </ol>
+ * On io_uring ({@link UringBackend}) rule 3 is not needed, and its events are not looked for:
+ * each park arms its own request, which the kernel checks against the socket's state when it is
+ * submitted, so a skipped read ends in a park that returns with the bytes, the EOF or the error
+ * at once. Rules 1 and 2 hold as on epoll.
  * Not covered, so never skipped and never recorded: scattering/gathering I/O
  * ({@code readv}/{@code writev}), {@code transferTo}/{@code sendfile} and datagram sockets (a
  * short datagram is not a drained queue): those do not go through the patched
