@@ -39,8 +39,8 @@ static const uint32_t vtloop_uring_flag_choices[] = {
 
 /* For a ring any thread may drive (one at a time): no SINGLE_ISSUER (so no DEFER_TASKRUN) and
    no COOP_TASKRUN, under which a completion waits for its submitter's next kernel entry: a
-   thread running a long task would hold its requests' completions back (and vtloop measured
-   COOP slower on echo); the kernel interrupts the submitter to post them instead. */
+   thread running a long task would hold its requests' completions back; the kernel interrupts
+   the submitter to post them instead. */
 static const uint32_t vtloop_uring_shared_flag_choices[] = {
     IORING_SETUP_SUBMIT_ALL,                                                              /* 5.18 */
     0,

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BooleanSupplier;
 
@@ -56,8 +55,8 @@ final class UringBackend implements Backend {
 
     // under lock
     private RingOp[] slots = new RingOp[256];
-    private final ArrayDeque<Integer> freeSlots = new ArrayDeque<>();
-    private int nextSlot;
+    private int[] freeSlots = new int[256];   // a stack of slots given back; no boxing per completion
+    private int freeCount, nextSlot;
     private long seq;
 
     @SuppressWarnings("unused") private volatile int lock;
@@ -145,15 +144,19 @@ final class UringBackend implements Backend {
             else ring.prepPollAdd(op.state.fd, op.mask, false, ud);
         } catch (IOException e) {        // a full queue that could not be submitted: the park ends now
             slots[slot] = null;
-            freeSlots.push(slot);
+            freeSlot(slot);
             op.complete(-ECANCELED);
             op.state.edge(op.dir);
         }
     }
 
+    private void freeSlot(int slot) {
+        if (freeCount == freeSlots.length) freeSlots = java.util.Arrays.copyOf(freeSlots, freeCount * 2);
+        freeSlots[freeCount++] = slot;
+    }
+
     private int takeSlot() {
-        Integer free = freeSlots.poll();
-        if (free != null) return free;
+        if (freeCount > 0) return freeSlots[--freeCount];
         if (nextSlot == slots.length) {
             if (nextSlot > SLOT_MASK) throw new IllegalStateException("io_uring: more than 2^24 requests in flight");
             slots = java.util.Arrays.copyOf(slots, slots.length * 2);
@@ -242,7 +245,7 @@ final class UringBackend implements Backend {
             return;
         }
         slots[slot] = null;
-        freeSlots.push(slot);
+        freeSlot(slot);
         if (op.kind == RingOp.RECV && res > 0) stats.ringReads++;
         finish(op, res);
     }
