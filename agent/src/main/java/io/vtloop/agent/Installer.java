@@ -37,6 +37,7 @@ public final class Installer {
     public static String install(Instrumentation inst, String agentArgs) throws Exception {
         Config config = Config.fromSystemProperties();
         boolean strict = Config.strictJdkCheck();
+        boolean jvmtiAuto = Config.jvmtiTransitionsAuto();
         if (!config.enabled()) return null;
         if (AgentAccess.installed() != null) return null;   // the agent given twice
         String unknown = Config.unknownPropertiesWarning();
@@ -77,6 +78,7 @@ public final class Installer {
             scheduler.close();
             throw e;
         }
+        String jvmti = JvmtiTransitions.turnOff(jvmtiAuto);   // before any virtual thread exists
         // the MXBean, off the start-up path: java.management costs tens of ms to initialise
         Thread.ofPlatform().daemon().name("vtloop-mxbean").start(() -> {
             try {
@@ -89,7 +91,8 @@ public final class Installer {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println(AgentAccess.summary()),
                     "vtloop-stats"));
         if (config.verbose())
-            System.err.println("vtloop: installed, " + scheduler.carriers() + " carriers, backend " + scheduler.backend());
+            System.err.println("vtloop: installed, " + scheduler.carriers() + " carriers, backend " + scheduler.backend()
+                    + ", JVMTI transitions " + jvmti);
         return null;
     }
 

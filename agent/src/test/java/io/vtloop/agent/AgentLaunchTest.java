@@ -158,7 +158,8 @@ class AgentLaunchTest {
         assertTrue(r.out().contains("carrier=vtloop-carrier-"), r.out());
         assertEquals("vtloop: ignoring unknown properties -Dvtloop.Spin, -Dvtloop.carrier; known: vtloop.enabled,"
                 + " vtloop.carriers, vtloop.pollInterval, vtloop.spin, vtloop.stallMillis, vtloop.spareKeepAliveMillis,"
-                + " vtloop.backend, vtloop.stats, vtloop.verbose, vtloop.native.dir, vtloop.jdkCheck\n", r.err());
+                + " vtloop.backend, vtloop.stats, vtloop.verbose, vtloop.native.dir, vtloop.jdkCheck,"
+                + " vtloop.jvmtiTransitions\n", r.err());
     }
 
     @Test
@@ -167,7 +168,7 @@ class AgentLaunchTest {
         for (String b : List.of("epoll", "io_uring")) {
             Result r = java("-javaagent:" + agentJar(), "-Dvtloop.backend=" + b, "-Dvtloop.verbose=true");
             assertEquals(0, r.exit(), r.err());
-            assertTrue(r.err().contains("carriers, backend " + b + "\n"), r.err());
+            assertTrue(r.err().contains("carriers, backend " + b + ", JVMTI transitions "), r.err());
         }
     }
 

@@ -25,6 +25,8 @@ import java.util.TreeSet;
  * <tr><td>vtloop.verbose</td><td>true, false</td><td>false</td></tr>
  * <tr><td>vtloop.native.dir</td><td>a directory (not empty)</td><td>java.io.tmpdir</td></tr>
  * <tr><td>vtloop.jdkCheck</td><td>strict, shape</td><td>strict</td></tr>
+ * <tr><td>vtloop.jvmtiTransitions</td><td>auto, keep (auto: the agent turns off HotSpot's JVMTI notifications of
+ *     virtual-thread mounts at start-up when it is the only agent; see the agent's {@code JvmtiTransitions})</td><td>auto</td></tr>
  * </table>
  * The JDK's own settings apply as they do to its scheduler: {@code jdk.virtualThreadScheduler.parallelism}
  * (1..1024 here) is the default of {@code vtloop.carriers}, and {@code jdk.virtualThreadScheduler.maxPoolSize}
@@ -50,7 +52,7 @@ public record Config(boolean enabled, int carriers, int pollInterval, int spinMi
     /** Every {@code vtloop.*} property vtloop reads, in the order of the table above. */
     public static final List<String> KNOWN = List.of("vtloop.enabled", "vtloop.carriers", "vtloop.pollInterval",
             "vtloop.spin", "vtloop.stallMillis", "vtloop.spareKeepAliveMillis", "vtloop.backend", "vtloop.stats", "vtloop.verbose",
-            "vtloop.native.dir", "vtloop.jdkCheck");
+            "vtloop.native.dir", "vtloop.jdkCheck", "vtloop.jvmtiTransitions");
 
     /** Reads the properties of this JVM. */
     public static Config fromSystemProperties() {
@@ -133,6 +135,21 @@ public record Config(boolean enabled, int carriers, int pollInterval, int spinMi
             case "strict" -> true;
             case "shape" -> false;
             default -> throw bad("vtloop.jdkCheck", v, "strict or shape");
+        };
+    }
+
+    /**
+     * {@code vtloop.jvmtiTransitions}: true for {@code auto} (the default), false for {@code keep}.
+     *
+     * @throws IllegalArgumentException for any other value
+     */
+    public static boolean jvmtiTransitionsAuto() {
+        String v = System.getProperty("vtloop.jvmtiTransitions");
+        if (v == null) return true;
+        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> true;
+            case "keep" -> false;
+            default -> throw bad("vtloop.jvmtiTransitions", v, "auto or keep");
         };
     }
 

@@ -1,0 +1,152 @@
+package io.vtloop.agent;
+
+import io.vtloop.binding.LoadedSymbols;
+import jdk.internal.misc.Unsafe;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.jar.JarFile;
+
+/**
+ * Gives back what loading a {@code -javaagent} costs every virtual-thread mount and unmount.
+ *
+ * <p>HotSpot notifies JVMTI of each mount and unmount (a call into the VM from
+ * {@code VirtualThread.notifyJvmtiMount}/{@code Unmount} that allocates JNI handles and walks the
+ * {@code JvmtiVTMSTransitionDisabler} protocol) while the static
+ * {@code JvmtiVTMSTransitionDisabler::_VTMS_notify_jvmti_events} is true. Any agent loaded at
+ * start-up sets it ({@code JvmtiExport::get_jvmti_interface}, ONLOAD phase), vtloop's own
+ * included, although {@code java.lang.instrument} never asks for virtual-thread events
+ * ({@code can_support_virtual_threads}). A JVM without agents runs with it false, and sets it
+ * when the first agent attaches later: {@code get_jvmti_interface} in the live phase calls
+ * {@code JvmtiEnvBase::enable_virtual_threads_notify_jvmti()}, which repairs the per-thread JVMTI
+ * state that was not kept while it was false. So a debugger or profiler attached later (jcmd
+ * {@code JVMTI.agent_load}, {@code VirtualMachine.loadAgent}, JFR's own agent) turns it back on,
+ * exactly as on a JVM started without {@code -javaagent}.
+ *
+ * <p>{@link #turnOff} stores false there once, at start-up, so that a vtloop JVM runs like the
+ * JDK without agents. Turning it off is safe only while no virtual thread has ever mounted (the
+ * JDK's own {@code disable_virtual_threads_notify_jvmti}, WhiteBox-only, says it is unsafe once
+ * virtual threads run), and only when nothing else needs the events. It is done only when all of
+ * these hold, else the notifications stay on and {@link #state} says why:
+ * <ol>
+ * <li>{@code -Dvtloop.jvmtiTransitions} is {@code auto} (the default), not {@code keep};
+ * <li>vtloop's is the only agent on the command line or in {@code JAVA_TOOL_OPTIONS}: no other
+ *     {@code -javaagent}, no {@code -agentlib}, {@code -agentpath} or {@code -Xrun}
+ *     (a debugger's or profiler's JVMTI environment created at start-up keeps its events);
+ * <li>{@code java.lang.VirtualThread} is not yet initialised, so no virtual thread exists;
+ * <li>the {@code libjvm.so} loaded in this process has a full symbol table ({@code .symtab})
+ *     naming the variable and HotSpot's {@code DoJVMTIVirtualThreadTransitions} flag, both
+ *     one-byte objects (Temurin's builds have it; a stripped build, e.g. a distribution's
+ *     package without its debug symbols, does not, and keeps the notifications on);
+ * <li>both lie in writable segments of that library ({@link LoadedSymbols}: the load base from
+ *     {@code dl_iterate_phdr} plus the link-time value); the exported pointer
+ *     {@code gHotSpotVMStructs} (the serviceability agent's entry point), read at the address
+ *     computed the same way, holds the address computed for {@code VMStructs::localHotSpotVMStructs},
+ *     which proves the arithmetic; and both bytes read 1 (the flag on, the notifications on).
+ * </ol>
+ */
+public final class JvmtiTransitions {
+    private JvmtiTransitions() { }
+
+    static final String NOTIFY = "_ZN27JvmtiVTMSTransitionDisabler25_VTMS_notify_jvmti_eventsE";
+    static final String FLAG = "DoJVMTIVirtualThreadTransitions";
+    /** An exported pointer (for the serviceability agent) and the array it points at: a check of the load base. */
+    static final String ANCHOR = "gHotSpotVMStructs", ANCHORED = "_ZN9VMStructs21localHotSpotVMStructsE";
+
+    private static final Unsafe U = Unsafe.getUnsafe();
+
+    private static volatile long notifyAddress;       // 0 until located
+    private static volatile String state = "on (vtloop not installed)";
+
+    /**
+     * What {@link #turnOff} did: {@code "off"}, or {@code "on (<why>)"}.
+     */
+    public static String state() {
+        return state;
+    }
+
+    /**
+     * The variable's current value, read from the JVM: true while HotSpot notifies JVMTI of
+     * mounts and unmounts; null when {@link #turnOff} did not locate it.
+     */
+    public static Boolean notifying() {
+        long a = notifyAddress;
+        return a == 0 ? null : U.getByteVolatile(null, a) != 0;
+    }
+
+    /**
+     * Turns the notifications off if every condition of the class comment holds; returns
+     * {@link #state}. Call once, before any virtual thread starts. Never throws: any failure
+     * leaves them on.
+     *
+     * @param auto {@code -Dvtloop.jvmtiTransitions=auto}
+     */
+    static String turnOff(boolean auto) {
+        String s;
+        try {
+            s = !auto ? "on (-Dvtloop.jvmtiTransitions=keep)" : tryTurnOff();
+        } catch (Throwable e) {
+            s = "on (" + e + ")";
+        }
+        state = s;
+        return s;
+    }
+
+    private static String otherAgentLoaded() {
+        String other = otherAgent(List.of(jdk.internal.misc.VM.getRuntimeArguments()));
+        return other == null ? null : other + " is loaded too";
+    }
+
+    private static String tryTurnOff() throws ClassNotFoundException {
+        String other = otherAgentLoaded();
+        if (other != null) return "on (" + other + ")";
+        if (!U.shouldBeInitialized(Class.forName("java.lang.VirtualThread", false, null)))
+            return "on (virtual threads ran before vtloop was installed)";
+        long[][] found;
+        try {
+            found = LoadedSymbols.findObjects("/libjvm.so", NOTIFY, FLAG, ANCHOR, ANCHORED);
+        } catch (IOException e) {
+            return "on (" + (e.getMessage().endsWith("ENODATA") ? "libjvm.so has no symbol table" : e.getMessage()) + ")";
+        }
+        long[] at = found[0], size = found[1];
+        for (int i = 0; i < 2; i++)
+            if (at[i] == 0 || size[i] != 1) return "on (libjvm.so has no writable one-byte " + (i == 0 ? NOTIFY : FLAG) + ")";
+        if (at[2] == 0 || size[2] != 8 || at[3] == 0) return "on (libjvm.so has no " + ANCHOR + ")";
+        if (U.getLongVolatile(null, at[2]) != at[3])   // the exported pointer holds the address computed for its target
+            return "on (" + ANCHOR + " does not point at " + ANCHORED + ")";
+
+        notifyAddress = at[0];
+        if (U.getByteVolatile(null, at[1]) != 1) return "on (-XX:-" + FLAG + ")";
+        if (U.getByteVolatile(null, at[0]) != 1) return "on (not turned on by the JVM)";
+        U.putByteVolatile(null, at[0], (byte) 0);
+        return "off";
+    }
+
+    /**
+     * The first JVM option that loads an agent other than vtloop ({@code -agentlib:jdwp=...},
+     * {@code -javaagent:other.jar}), or null. A {@code -javaagent} is vtloop's when its jar's
+     * {@code Premain-Class} is vtloop's (the agent given twice is still only vtloop).
+     */
+    public static String otherAgent(List<String> vmArgs) {
+        for (String a : vmArgs) {
+            if (a.startsWith("-agentlib:") || a.startsWith("-agentpath:") || a.startsWith("-Xrun"))
+                return a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            if (a.startsWith("-javaagent:")) {
+                String jar = a.substring("-javaagent:".length());
+                int eq = jar.indexOf('=');
+                if (eq >= 0) jar = jar.substring(0, eq);
+                if (!isVtloop(jar)) return "-javaagent:" + jar;
+            }
+        }
+        return null;
+    }
+
+    private static boolean isVtloop(String jar) {
+        try (JarFile f = new JarFile(jar)) {
+            var m = f.getManifest();
+            return m != null && "io.vtloop.agent.Premain".equals(m.getMainAttributes().getValue("Premain-Class"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
