@@ -95,11 +95,9 @@ static int vtloop_poller_epoll(struct vtloop_poller *p, struct epoll_event *evs,
     return epoll_wait(p->epfd, evs, capacity, millis > INT_MAX ? INT_MAX : (int) millis);
 }
 
-int vtloop_poller_wait(int64_t handle, struct vtloop_event *out, int capacity, int64_t timeout_nanos) {
-    if (capacity <= 0 || timeout_nanos < -1) {
-        return -EINVAL;
-    }
-    struct vtloop_poller *p = vtloop_poller_of(handle);
+/* Waits and widens the events; drain_wake: this is the thread that sleeps in the poller. */
+static int vtloop_poller_collect(struct vtloop_poller *p, struct vtloop_event *out, int capacity,
+                                 int64_t timeout_nanos, int drain_wake) {
     /* epoll writes its 12-byte records into the front of out; they are widened in place below. */
     int n = vtloop_poller_epoll(p, (struct epoll_event *) out, capacity, timeout_nanos);
     if (n < 0) {
@@ -118,14 +116,31 @@ int vtloop_poller_wait(int64_t handle, struct vtloop_event *out, int capacity, i
         }
     }
     if (wake >= 0) {
-        uint64_t count;
-        /* Drain before clearing: a wakeup seeing the flag still set is served by this return. */
-        while (read(p->wakefd, &count, sizeof(count)) < 0 && errno == EINTR) {
+        if (drain_wake) {
+            uint64_t count;
+            /* Drain before clearing: a wakeup seeing the flag still set is served by this return. */
+            while (read(p->wakefd, &count, sizeof(count)) < 0 && errno == EINTR) {
+            }
+            atomic_exchange(&p->wake_pending, 0);
         }
-        atomic_exchange(&p->wake_pending, 0);
+        /* else the eventfd stays readable (level-triggered) for the thread that sleeps here */
         out[wake] = out[--n];
     }
     return n;
+}
+
+int vtloop_poller_wait(int64_t handle, struct vtloop_event *out, int capacity, int64_t timeout_nanos) {
+    if (capacity <= 0 || timeout_nanos < -1) {
+        return -EINVAL;
+    }
+    return vtloop_poller_collect(vtloop_poller_of(handle), out, capacity, timeout_nanos, 1);
+}
+
+int vtloop_poller_wait_other(int64_t handle, struct vtloop_event *out, int capacity) {
+    if (capacity <= 0) {
+        return -EINVAL;
+    }
+    return vtloop_poller_collect(vtloop_poller_of(handle), out, capacity, 0, 0);
 }
 
 static int vtloop_poller_signal(struct vtloop_poller *p) {

@@ -39,6 +39,14 @@ VTLOOP_API int vtloop_poller_deregister(int64_t handle, int fd);
 VTLOOP_API int vtloop_poller_wait(int64_t handle, struct vtloop_event *out, int capacity,
                                   int64_t timeout_nanos);
 
+/*
+ * vtloop_poller_wait with timeout 0 for a thread other than the one that waits in this poller
+ * (vtloop's monitor, serving a busy carrier): the same events, but a pending wake-up is neither
+ * reported nor consumed, so it still ends the owner's current or next wait. Returns the number
+ * of events written or -errno.
+ */
+VTLOOP_API int vtloop_poller_wait_other(int64_t handle, struct vtloop_event *out, int capacity);
+
 /* Makes a blocked or the next wait return; coalesced, at most one eventfd write per sleep. */
 VTLOOP_API int vtloop_poller_wakeup(int64_t handle);
 

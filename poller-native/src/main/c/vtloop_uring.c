@@ -75,6 +75,7 @@ struct vtloop_uring {
 
     uint64_t wake_value;   /* target of the wake-up read */
     atomic_int wake_pending;  /* 1 from the wakeup that wrote wakefd until its read completed */
+    unsigned wakes_reaped;    /* wake-up reads reaped, by whoever holds the ring */
 };
 
 static inline struct vtloop_uring *vtloop_uring_of(int64_t handle) {
@@ -382,9 +383,12 @@ int vtloop_uring_submit(int64_t handle) {
     return vtloop_uring_flush(r);
 }
 
+static int vtloop_uring_signal(struct vtloop_uring *r);
+
 /* The wake-up read completed: the eventfd is drained (the read reset its counter). */
 static void vtloop_uring_woken(struct vtloop_uring *r) {
     r->wake_armed = 0;  /* re-armed before the next enter */
+    r->wakes_reaped++;
     /* Full barrier after the drain, before the caller looks at shared state: a wakeup that
        still sees the flag set is served by this return (see vtloop_poller_wait). */
     atomic_exchange(&r->wake_pending, 0);
@@ -461,6 +465,21 @@ int vtloop_uring_wait(int64_t handle, struct vtloop_cqe *out, int capacity, int6
         return n > 0 ? n : rc;
     }
     return vtloop_uring_reap(r, out, capacity);
+}
+
+int vtloop_uring_wait_other(int64_t handle, struct vtloop_cqe *out, int capacity) {
+    struct vtloop_uring *r = vtloop_uring_of(handle);
+    unsigned before = r->wakes_reaped;
+    int n = vtloop_uring_wait(handle, out, capacity, 0);
+    if (r->wakes_reaped != before) {
+        /* the wake-up was the owner's: write the eventfd again, so that the read the owner
+           re-arms before its next enter completes at once */
+        int rc = vtloop_uring_signal(r);
+        if (rc < 0 && n >= 0) {
+            return rc;
+        }
+    }
+    return n;
 }
 
 int64_t vtloop_uring_in_flight(int64_t handle) {

@@ -115,6 +115,14 @@ VTLOOP_API int vtloop_uring_submit(int64_t handle);
  */
 VTLOOP_API int vtloop_uring_wait(int64_t handle, struct vtloop_cqe *out, int capacity, int64_t timeout_nanos);
 
+/*
+ * vtloop_uring_wait with timeout 0 for a thread other than the one that sleeps on this ring
+ * (vtloop's monitor, holding the ring while its carrier runs a long task). A wake-up read it
+ * reaps was meant for that thread: the eventfd is written again, so the owner's next enter
+ * (which re-arms the read first) returns at once. Returns the number of completions or -errno.
+ */
+VTLOOP_API int vtloop_uring_wait_other(int64_t handle, struct vtloop_cqe *out, int capacity);
+
 /* Copies at most capacity ready completions to out without a system call. */
 VTLOOP_API int vtloop_uring_peek(int64_t handle, struct vtloop_cqe *out, int capacity);
 

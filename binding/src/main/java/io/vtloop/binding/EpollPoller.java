@@ -105,6 +105,30 @@ public final class EpollPoller implements AutoCloseable {
     }
 
     /**
+     * A non-blocking {@link #poll} by a thread other than the one that waits in this poller
+     * (vtloop's monitor serving a busy carrier): the same events, but a pending
+     * {@linkplain #wakeup() wake-up} is neither reported nor consumed, so that it still ends the
+     * waiting thread's current or next poll. Were it consumed here, a thread that announced its
+     * sleep and was woken would sleep on.
+     *
+     * @param events receives the events; at most {@code events.capacity()} per call
+     * @return the number of events stored
+     * @throws IOException if {@code epoll_wait} fails
+     * @throws IllegalStateException if the poller or {@code events} is closed
+     */
+    public int pollFromOtherThread(EventBuffer events) throws IOException {
+        gate.enter();
+        int n;
+        try {
+            n = PollerNative.waitOther(handle, events.segment(), events.capacity());
+        } finally {
+            gate.leave();
+        }
+        if (n < 0) throw PollerNative.error("epoll_wait(capacity=" + events.capacity() + ", timeout=0)", n);
+        return n;
+    }
+
+    /**
      * Waits for events and stores them in {@code events}, slots {@code 0..n-1}. Returns
      * early with fewer (possibly no) events when {@linkplain #wakeup() woken up} or
      * interrupted by a signal. The poller's own wake-up descriptor is never reported.

@@ -656,6 +656,28 @@ public final class IoUring implements AutoCloseable {
     }
 
     /**
+     * {@link #submitAndWait submitAndWait(out, 0)} by a thread other than the one that waits on
+     * this ring, while it holds the ring (vtloop's monitor serving a busy carrier): a wake-up
+     * completion it reaps was the waiter's, so the ring's eventfd is written again and the
+     * waiter's next wait returns at once instead of sleeping on.
+     *
+     * @param out receives the completions; at most {@code out.capacity()} per call
+     * @return the number of completions stored
+     * @throws IOException if {@code io_uring_enter} fails
+     * @throws IllegalStateException if the ring or {@code out} is closed
+     */
+    public int submitAndPollFromOtherThread(CompletionBuffer out) throws IOException {
+        gate.enter();
+        int n;
+        try {
+            n = UringNative.waitOther(handle, out.segment(), out.capacity());
+        } finally {
+            gate.leave();
+        }
+        return check("io_uring_enter(capacity=" + out.capacity() + ", timeout=0)", n);
+    }
+
+    /**
      * Copies the completions that are ready into {@code out} without a system call. Under
      * {@code DEFER_TASKRUN} most completions are only produced inside {@link #submitAndWait};
      * a busy owner calls {@code submitAndWait(out, 0)}, which enters the kernel only when it

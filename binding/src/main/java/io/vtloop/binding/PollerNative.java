@@ -31,6 +31,8 @@ final class PollerNative {
             FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_LONG);
     private static final MethodHandle WAIT = NativeLibrary.downcall("vtloop_poller_wait", WAIT_FD);
     private static final MethodHandle WAIT_NOW = NativeLibrary.downcall("vtloop_poller_wait", WAIT_FD, CRITICAL);
+    private static final MethodHandle WAIT_OTHER = NativeLibrary.downcall(
+            "vtloop_poller_wait_other", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT), CRITICAL);
     private static final MethodHandle WAKEUP = NativeLibrary.downcall(
             "vtloop_poller_wakeup", FunctionDescriptor.of(JAVA_INT, JAVA_LONG), CRITICAL);
     private static final MethodHandle KICK = NativeLibrary.downcall(
@@ -65,6 +67,14 @@ final class PollerNative {
     static int deregister(long handle, int fd) {
         try {
             return (int) DEREGISTER.invokeExact(handle, fd);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    static int waitOther(long handle, MemorySegment out, int capacity) {
+        try {
+            return (int) WAIT_OTHER.invokeExact(handle, out, capacity);
         } catch (Throwable e) {
             throw rethrow(e);
         }

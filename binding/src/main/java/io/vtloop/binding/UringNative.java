@@ -59,6 +59,8 @@ final class UringNative {
             FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_LONG);
     private static final MethodHandle WAIT = NativeLibrary.downcall("vtloop_uring_wait", WAIT_FD);
     private static final MethodHandle WAIT_NOW = NativeLibrary.downcall("vtloop_uring_wait", WAIT_FD, CRITICAL);
+    private static final MethodHandle WAIT_OTHER = NativeLibrary.downcall(
+            "vtloop_uring_wait_other", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT), CRITICAL);
     private static final MethodHandle PEEK = NativeLibrary.downcall(
             "vtloop_uring_peek", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT), CRITICAL);
     private static final MethodHandle IN_FLIGHT = NativeLibrary.downcall(
@@ -189,6 +191,14 @@ final class UringNative {
     static int submit(long handle) {
         try {
             return (int) SUBMIT.invokeExact(handle);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    static int waitOther(long handle, MemorySegment out, int capacity) {
+        try {
+            return (int) WAIT_OTHER.invokeExact(handle, out, capacity);
         } catch (Throwable e) {
             throw rethrow(e);
         }

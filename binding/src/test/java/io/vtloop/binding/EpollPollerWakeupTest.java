@@ -86,6 +86,42 @@ class EpollPollerWakeupTest {
     }
 
     @Test
+    void aPollFromAnotherThreadLeavesTheWakeupToTheWaiter() throws Exception {
+        poller.wakeup();
+        try (EventBuffer other = new EventBuffer(8)) {
+            for (int i = 0; i < 3; i++) {
+                CompletableFuture<Integer> n = new CompletableFuture<>();
+                Thread.ofPlatform().start(() -> {
+                    try {
+                        n.complete(poller.pollFromOtherThread(other));
+                    } catch (Throwable e) {
+                        n.completeExceptionally(e);
+                    }
+                }).join();
+                assertEquals(0, n.get(), "the wake-up is not an event");
+            }
+        }
+        long t0 = System.nanoTime();
+        assertEquals(0, poller.poll(buf, 5000 * MS));
+        assertTrue(System.nanoTime() - t0 < 1000 * MS, "another thread's poll consumed the waiter's wake-up");
+    }
+
+    @Test
+    void aPollFromAnotherThreadDuringABlockingPollLeavesItsWakeup() throws Exception {
+        try (EventBuffer other = new EventBuffer(8)) {
+            for (int round = 0; round < 100; round++) {
+                CountDownLatch started = new CountDownLatch(1);
+                CompletableFuture<long[]> poll = pollAsync(-1, started);
+                started.await();
+                awaitCallsInFlight(1);
+                poller.wakeup();
+                for (int i = 0; i < 3; i++) poller.pollFromOtherThread(other);   // races the waiter for the eventfd
+                assertEquals(0, poll.get(5, TimeUnit.SECONDS)[0], "round " + round);
+            }
+        }
+    }
+
+    @Test
     void manyWakeupsCoalesceIntoOne() throws Exception {
         List<Thread> wakers = new ArrayList<>();
         for (int t = 0; t < 4; t++) {

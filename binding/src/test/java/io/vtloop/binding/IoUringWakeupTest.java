@@ -86,6 +86,30 @@ class IoUringWakeupTest {
     }
 
     @Test
+    void aPollFromAnotherThreadLeavesTheWakeupToTheWaiter() throws Exception {
+        try (IoUring shared = IoUring.openShared(8, 0); CompletionBuffer mine = new CompletionBuffer(8);
+             CompletionBuffer other = new CompletionBuffer(8)) {
+            assertEquals(0, shared.submitAndWait(mine, 0));   // arms the wake-up read
+            shared.wakeup();
+            for (int i = 0; i < 5; i++) {                      // the read's completion is posted by now, and reaped
+                CompletableFuture<Integer> n = new CompletableFuture<>();
+                Thread.ofPlatform().start(() -> {
+                    try {
+                        n.complete(shared.submitAndPollFromOtherThread(other));
+                    } catch (Throwable e) {
+                        n.completeExceptionally(e);
+                    }
+                }).join();
+                assertEquals(0, n.get(), "the wake-up is not a completion");
+                Thread.sleep(10);
+            }
+            long t0 = System.nanoTime();
+            assertEquals(0, shared.submitAndWait(mine, 5000 * MS));
+            assertTrue(System.nanoTime() - t0 < 1000 * MS, "another thread's poll consumed the waiter's wake-up");
+        }
+    }
+
+    @Test
     void manyWakeupsCoalesceIntoOne() throws Exception {
         ring.submit(); // this thread owns the ring; the wake-up read is armed
         List<Thread> wakers = new ArrayList<>();

@@ -19,7 +19,10 @@ import java.util.function.BooleanSupplier;
  *     for what became ready (through {@link Readiness#dispatch} or a completed operation) and
  *     returns how many events it handled. {@link #pollFromMonitor} is the same without waiting,
  *     from the {@link Monitor} while the serving thread runs a long task; it may skip when the
- *     serving thread is inside {@link #poll}.</li>
+ *     serving thread is inside {@link #poll}, and it never consumes a {@link #wakeup}: the
+ *     serving thread may have announced its sleep meanwhile and been claimed by a waker, and
+ *     would sleep on with the waker's {@link Spinners} unit, which makes every later wake-up
+ *     look unnecessary (a hang: seen on fan-out of 100,000 threads on 2 carriers).</li>
  * <li>{@link #wakeup} ends a {@link #poll} in progress, or the next one; any thread; coalesced.</li>
  * <li>{@link #close} frees everything; called once by the carrier's own thread at exit.</li>
  * </ul>
@@ -49,7 +52,7 @@ interface Backend {
     /** Serving thread only: waits up to {@code timeoutNanos}, dispatches; returns the events handled. */
     int poll(long timeoutNanos) throws IOException;
 
-    /** Monitor only: a non-blocking {@link #poll} while the serving thread runs a task; may skip. */
+    /** Monitor only: a non-blocking {@link #poll} while the serving thread runs a task; may skip; leaves a wake-up pending. */
     int pollFromMonitor() throws IOException;
 
     /** Ends a poll in progress, or the next one. Any thread; never blocks. */

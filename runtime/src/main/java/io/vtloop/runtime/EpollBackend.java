@@ -41,7 +41,7 @@ final class EpollBackend implements Backend {
 
     @Override
     public int pollFromMonitor() throws IOException {   // epoll_wait may run concurrently with the carrier's
-        int n = poller.poll(monitorEvents, 0);
+        int n = poller.pollFromOtherThread(monitorEvents);   // a wake-up stays for the carrier
         readiness.dispatch(monitorEvents, n);
         return n;
     }

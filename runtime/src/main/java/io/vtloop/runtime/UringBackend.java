@@ -209,7 +209,7 @@ final class UringBackend implements Backend {
     public int poll(long timeoutNanos) throws IOException {
         lock();
         try {
-            return pollLocked(cqes, timeoutNanos);
+            return pollLocked(cqes, timeoutNanos, false);
         } finally {
             unlock();
         }
@@ -219,18 +219,19 @@ final class UringBackend implements Backend {
     public int pollFromMonitor() throws IOException {
         if (!tryLock()) return 0;                 // the carrier is inside its own poll
         try {
-            return pollLocked(monitorCqes, 0);
+            return pollLocked(monitorCqes, 0, true);
         } finally {
             unlock();
         }
     }
 
-    private int pollLocked(CompletionBuffer out, long timeoutNanos) throws IOException {
+    /** Under lock. {@code fromMonitor}: not the carrier's thread; a wake-up it reaps is written again for the carrier. */
+    private int pollLocked(CompletionBuffer out, long timeoutNanos, boolean fromMonitor) throws IOException {
         for (Request r; (r = requests.poll()) != null; ) {
             if (!r.cancel) prep(r.op);
             else if (r.op.phase != RingOp.DONE) prepCancel(r.op.userData);
         }
-        int n = ring.submitAndWait(out, timeoutNanos);
+        int n = fromMonitor ? ring.submitAndPollFromOtherThread(out) : ring.submitAndWait(out, timeoutNanos);
         for (int i = 0; i < n; i++) complete(out.userData(i), out.result(i));
         return n;
     }
