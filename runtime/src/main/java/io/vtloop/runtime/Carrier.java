@@ -49,6 +49,9 @@ import java.util.concurrent.locks.LockSupport;
  *                                                                     counter stayed odd and unchanged for
  *                                                                     RUNNEXT_GRACE_NANOS
  *  r         the Monitor          takeRunnext: getAndSet null        r to the shared queue (serveWhileBusy)
+ *  r         serving thread       takeRunnext: getAndSet null        r to the shared queue, for a spinner
+ *                                 (hasQueuedWork: the running thread  (null: stolen)
+ *                                 is about to spin for a peer)
  * </pre>
  * Every removal is atomic, so a task leaves the slot exactly once.
  */
@@ -74,6 +77,8 @@ final class Carrier {
 
     final CarrierScheduler scheduler;
     final int index;
+    /** The scheduler's only carrier: surplus here has nobody to wake (spares serve this carrier, not others). */
+    private final boolean alone;
     final RunQueue queue = new RunQueue();
     /** The next task to run (see the class comment); set and taken by the serving thread, stolen by CAS. */
     @SuppressWarnings("unused") private volatile Runnable runnext;
@@ -122,6 +127,7 @@ final class Carrier {
     Carrier(CarrierScheduler scheduler, int index, Config config, boolean ioUring) throws IOException {
         this.scheduler = scheduler;
         this.index = index;
+        this.alone = scheduler.carriers.length == 1;
         this.pollInterval = config.pollInterval();
         this.untilPoll = pollInterval;
         this.spinNanos = scheduler.spinners.limit() > 0 ? config.spinMicros() * 1000L : 0;   // 0: a woken carrier looks once
@@ -159,6 +165,7 @@ final class Carrier {
             overflow.offerLast(task);
             return;
         }
+        if (alone) return;                                // no other carrier to wake: no fence either
         if (queue.size() > 1 || RUNNEXT.getOpaque(this) != null) {   // surplus
             VarHandle.fullFence();   // Dekker with Spinners and WakeupGate: publish before reading them
             scheduler.wake(this);
@@ -198,6 +205,9 @@ final class Carrier {
 
     /** Ends this carrier's current or next poll, whether it sleeps or not (reclaim, close). */
     void wakeup() { backend.wakeup(); }
+
+    /** Serving thread only: {@code runnext} holds a task and the ring and the overflow are empty. */
+    boolean onlyRunnext() { return hasRunnext() && queue.isEmpty() && overflow.isEmpty(); }
 
     /** Serving thread only: tasks queued here (runnext, ring or overflow). */
     boolean hasLocalWork() { return hasRunnext() || !queue.isEmpty() || !overflow.isEmpty(); }

@@ -131,7 +131,10 @@ public final class CarrierScheduler implements VtloopScheduler {
      * one (in its {@code runnext} when a virtual thread running there unparks or starts it: it
      * runs when that one parks), else on the shared queue. A thread that yields
      * ({@code Thread.yield}) while its carrier's queue is empty goes to the shared queue, behind
-     * work submitted from outside, as on the JDK's scheduler ({@code VirtualThread.afterYield}).
+     * work submitted from outside, as on the JDK's scheduler ({@code VirtualThread.afterYield});
+     * when the shared queue is empty too there is nothing to go behind, and it stays on its
+     * carrier (two carriers yielding to each other would otherwise pass every yield through the
+     * shared queue, two contended CASes and a node each).
      *
      * @throws RejectedExecutionException from a thread outside this scheduler once it is closed
      */
@@ -144,7 +147,7 @@ public final class CarrierScheduler implements VtloopScheduler {
             c.push(task, true);
         } else if (c.yielding) {                          // afterYield, unmounted
             c.yielding = false;
-            if (c.hasLocalWork()) c.push(task, false);
+            if (c.hasLocalWork() || injected.isEmpty()) c.push(task, false);
             else inject(task);
         } else {
             c.push(task, false);                          // events and timers, from the carrier's loop
@@ -168,10 +171,25 @@ public final class CarrierScheduler implements VtloopScheduler {
         wake(null);
     }
 
-    /** True when the current thread runs on one of these carriers and tasks are queued there (serving thread only). */
+    /**
+     * Asked by a virtual thread about to spin for a peer ({@code LinkedTransferQueue},
+     * {@code SynchronousQueue}, {@code Exchanger}): true when tasks are queued on its carrier, so
+     * that it parks at once and they run (serving thread only). One case is answered by moving
+     * work instead: when the only task queued is the {@code runnext} thread and another carrier
+     * spins idle, that thread goes to the shared queue for the spinner and the answer is false,
+     * so the caller spins while its peer (usually that very thread) runs on the other carrier,
+     * and the two meet without a park, as they do on two of the JDK's workers. Without the move
+     * a ping-pong of two such threads stays on one carrier, a park and an unpark per hand-off.
+     */
     boolean hasQueuedWork() {
         Carrier c = currentCarrier();
-        return c != null && c.hasLocalWork();
+        if (c == null || !c.hasLocalWork()) return false;
+        if (!c.onlyRunnext() || spinners.count() == 0 && !hasSleepingCarrierOtherThan(c)) return true;
+        Runnable r = c.takeRunnext();
+        if (r == null) return c.hasLocalWork();            // a spinner stole it meanwhile
+        injected.offer(r);                                // a CAS: the fence wake needs
+        wake(c);
+        return false;
     }
 
     /** The current virtual thread is about to yield ({@code VirtualThread.tryYield}); see {@link #execute}. */
