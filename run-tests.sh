@@ -14,6 +14,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   exit 2
 fi
 
+# A merge that left its conflict markers in a tracked file (it happened once, in README.md).
+if git rev-parse --git-dir >/dev/null 2>&1 && git grep -nE '^(<<<<<<<|>>>>>>>) ' -- . ':!*.png' ':!*.jar'; then
+  echo "run-tests.sh: merge conflict markers in the files above" >&2
+  exit 1
+fi
+
 mvn -B -ntp verify
 
 # JDK 25's javac skips annotation processors on the classpath: an empty list means no tests.
