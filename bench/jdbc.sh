@@ -7,12 +7,13 @@
 #   mvn -B -ntp -q -pl bench,agent -am package -DskipTests   (bench/target/benchmarks.jar, agent/target/vtloop-agent.jar)
 # first. Usage:
 #   bench/jdbc.sh [--rounds N] [--pin] [--share CPUS] [--threads N] [--pool N] [--warmup S]
-#                 [--duration S] [--query mix|select1|point] [--backends epoll,io_uring] [--pg-bin DIR] [--out DIR]
+#                 [--duration S] [--query mix|select1|point] [--backends epoll,io_uring] [--vtloop-opts OPTS] [--pg-bin DIR] [--out DIR]
 #     --rounds    rounds (3); each runs every contestant once: jdk, vtloop-epoll, vtloop-io_uring (reversed on even rounds)
 #     --pin       server on core 0, client on core 1 (taskset); default: no taskset, client and server share every core
 #     --share     client and server both under taskset -c CPUS (e.g. 0,1 on a larger machine); not with --pin
 #     --threads, --pool, --warmup, --duration, --query    passed to JdbcLoad (200, 20, 5, 10, mix)
 #     --backends  the vtloop backends to run (epoll,io_uring); io_uring is skipped, with the reason, where it is disabled
+#     --vtloop-opts  more JVM options for the vtloop contestants (e.g. "-Dvtloop.spin=0"), one word each
 #     --pg-bin    the PostgreSQL bin folder (default: the newest /usr/lib/postgresql/*/bin)
 #     --out       output folder (default bench/results/runs/jdbc-<UTC timestamp>/, git-ignored)
 # The cluster: initdb in a fresh /tmp/vtloop-jdbc-pg.XXXXXX (as user postgres when run as root),
@@ -27,7 +28,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rounds=3 pin=0 share= threads=200 pool=20 warmup=5 duration=10 query=mix backends=epoll,io_uring pgbin= out=
+rounds=3 pin=0 share= threads=200 pool=20 warmup=5 duration=10 query=mix backends=epoll,io_uring vtopts= pgbin= out=
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds=$2; shift ;;
@@ -39,6 +40,7 @@ while [ $# -gt 0 ]; do
     --duration) duration=$2; shift ;;
     --query) query=$2; shift ;;
     --backends) backends=$2; shift ;;
+    --vtloop-opts) vtopts=$2; shift ;;
     --pg-bin) pgbin=$2; shift ;;
     --out) out=$2; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -73,7 +75,7 @@ for b in ${backends//,/ }; do
     io_uring) if [ -n "$no_uring" ]; then echo "jdbc.sh: skipping vtloop-io_uring: $no_uring" >&2; continue; fi ;;
     *) die "--backends takes epoll and/or io_uring, not $b" ;;
   esac
-  names+=("vtloop-$b") opts+=("-javaagent:$agent -Dvtloop.backend=$b -Dvtloop.verbose=true")
+  names+=("vtloop-$b") opts+=("-javaagent:$agent -Dvtloop.backend=$b -Dvtloop.verbose=true${vtopts:+ $vtopts}")
 done
 # PostgreSQL: the newest /usr/lib/postgresql/*/bin, waiting for (or running) its installation.
 find_pgbin() {
