@@ -22,9 +22,10 @@ import java.util.Set;
  * {@code vtloop.*} names: one warning line); check the platform and the {@link JdkContract}
  * ({@code -Dvtloop.jdkCheck}); give vtloop's module access to the JDK internals it uses; bind the
  * native poller (through {@link NativeAccessGate}); build and check every patch
- * ({@link JdkPatches}); start the carriers; apply all patches in one redefinition. Any
- * failure before the last step returns the reason and leaves the JDK untouched; a failing
- * redefinition stops the carriers again before the failure is reported.
+ * ({@link JdkPatches}); start the carriers; apply all patches in one redefinition; then,
+ * before any virtual thread exists, {@link JvmtiTransitions#turnOff} (which cannot fail the
+ * install). Any failure before the redefinition returns the reason and leaves the JDK
+ * untouched; a failing redefinition stops the carriers again before the failure is reported.
  */
 public final class Installer {
     private Installer() { }
