@@ -388,10 +388,14 @@ final class Carrier {
         return true;
     }
 
-    /** Step 5 of {@link WakeupGate}'s table: a carrier whose sleep a waker claimed holds its {@link Spinners} unit. */
-    void awoke() {
+    /**
+     * Step 5 of {@link WakeupGate}'s table: a carrier whose sleep a waker claimed holds its
+     * {@link Spinners} unit; then steps a-b of the {@link Monitor}'s table (wake it if it parks).
+     * Returns true when this unparked the monitor (tests).
+     */
+    boolean awoke() {
         spinning = gate.awake();
-        scheduler.carrierAwake();
+        return scheduler.carrierAwake();
     }
 
     /** Whether this carrier holds a {@link Spinners} unit (serving thread only; tests). */

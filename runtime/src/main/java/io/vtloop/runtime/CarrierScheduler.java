@@ -33,7 +33,7 @@ public final class CarrierScheduler implements VtloopScheduler {
     final Carrier[] carriers;
     final Readiness readiness = new Readiness();
     final SparePool spares;
-    private final Monitor monitor;                  // null with vtloop.stallMillis=0
+    final Monitor monitor;                          // null with vtloop.stallMillis=0
     private final ConcurrentLinkedQueue<Runnable> injected = new ConcurrentLinkedQueue<>();
     final Spinners spinners;
     private volatile boolean closed;
@@ -160,9 +160,9 @@ public final class CarrierScheduler implements VtloopScheduler {
         return false;
     }
 
-    /** A carrier returned from its poller: the monitor may have parked while all slept. */
-    void carrierAwake() {
-        if (monitor != null) monitor.carrierAwake();
+    /** A carrier returned from its poller: the monitor may have parked while all slept; true when this unparked it. */
+    boolean carrierAwake() {
+        return monitor != null && monitor.carrierAwake();
     }
 
     /** The Monitor moves a busy carrier's queued task to the shared queue. */

@@ -23,14 +23,23 @@ import java.util.concurrent.locks.LockSupport;
  * an idle JVM pays nothing. A carrier that stays busy is served again every period.
  *
  * <pre>
- *  monitor                                  carrier leaving its poller ({@link #carrierAwake})
+ *  monitor ({@link #prepareToPark})         carrier leaving its poller ({@link #carrierAwake})
  *  1. parked = true (volatile)              a. sleeping = false (WakeupGate.awake, volatile)
  *  2. every carrier still sleeping? else 4  b. parked? then unpark(monitor)
  *  3. park
- *  4. parked = false
+ *  4. parked = false ({@link #unparked})
+ *
+ *  parked  event                            next    effect
+ *  false   monitor: prepareToPark           true    parks if every carrier still sleeps
+ *  true    carrier: carrierAwake            true    unpark (the monitor looks again; spurious if
+ *                                                    it had not parked yet, or saw the carrier awake)
+ *  true    monitor: unparked                false   period back to stall / 2
+ *  false   carrier: carrierAwake            false   nothing: the monitor is not parking
  * </pre>
  * 1-2 and a-b are a Dekker pair: either the monitor sees the carrier awake and does not park,
- * or the carrier sees {@code parked} and unparks it (maybe spuriously: one extra look).
+ * or the carrier sees {@code parked} and unparks it (maybe spuriously: one extra look). Both
+ * halves are volatile accesses, so no fence is spelled out. stress/ {@code MonitorParkAwakeTest}
+ * races the real 1-2 against the real a-b ({@code Carrier.awoke}).
  */
 final class Monitor extends Thread {
     /** The longest period, reached when no carrier was inside a task for a while (Go: 10 ms; idle servers matter more here). */
@@ -60,9 +69,8 @@ final class Monitor extends Thread {
             boolean anyInTask = check(System.nanoTime());
             period = anyInTask ? busyPeriod : Math.min(period * 2, Math.max(IDLE_PERIOD_NANOS, busyPeriod));
             if (!anyInTask && allSleeping()) {
-                parked = true;
-                if (allSleeping() && !stop) LockSupport.park(this);
-                parked = false;
+                if (prepareToPark()) LockSupport.park(this);
+                unparked();
                 period = busyPeriod;
             }
         }
@@ -73,9 +81,26 @@ final class Monitor extends Thread {
         return true;
     }
 
-    /** A carrier returned from its poller: wake the monitor if it parked (see the table above). */
-    void carrierAwake() {
-        if (parked) LockSupport.unpark(this);
+    /** Steps 1-2 of the table: true when the monitor may park (every carrier still sleeps). */
+    boolean prepareToPark() {
+        parked = true;
+        return allSleeping() && !stop;
+    }
+
+    /** Step 4 of the table: the monitor looks at the carriers again. */
+    void unparked() {
+        parked = false;
+    }
+
+    /**
+     * Steps a-b of the table (a, the carrier's {@code sleeping = false}, came first): a carrier
+     * returned from its poller; wakes the monitor if it parks or is about to. Returns true when
+     * it unparked the monitor.
+     */
+    boolean carrierAwake() {
+        if (!parked) return false;
+        LockSupport.unpark(this);
+        return true;
     }
 
     /** One look at every carrier; returns true when one was inside a task. */

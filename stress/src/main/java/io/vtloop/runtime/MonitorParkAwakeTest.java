@@ -1,0 +1,68 @@
+package io.vtloop.runtime;
+
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.Description;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.ZZ_Result;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/**
+ * Attacks the {@link Monitor}'s park protocol (steps 1-2 against a-b of its table): both carriers
+ * sleep in their pollers, so the monitor, seeing no task run, decides whether to park (the real
+ * {@link Monitor#prepareToPark}), while carrier B returns from its poller (the real
+ * {@link Carrier#awoke}: {@code WakeupGate.awake}, then {@link Monitor#carrierAwake}). Outcome
+ * (true, false): the monitor parks although B is awake and nobody unparks it; B's next long task
+ * would then hold what B owns hostage until another carrier happened to wake. The monitor's
+ * thread is not started ({@link Unstarted}): the actor plays it, and the unpark of an unstarted
+ * thread does nothing, so the result is the decision each side took.
+ * Result: (the monitor would park, B unparked the monitor).
+ */
+@JCStressTest
+@Description("Monitor parking while every carrier sleeps vs a carrier waking: the monitor does not stay parked")
+@Outcome(id = "true, true", expect = ACCEPTABLE, desc = "the monitor parks, B saw it and unparks it")
+@Outcome(id = "false, true", expect = ACCEPTABLE, desc = "the monitor saw B awake; B's unpark is spurious (one extra look)")
+@Outcome(id = "false, false", expect = ACCEPTABLE, desc = "the monitor saw B awake and B saw it not parking")
+@Outcome(id = "true, false", expect = FORBIDDEN, desc = "the monitor parks while B is awake, and B does not unpark it")
+@State
+public class MonitorParkAwakeTest {
+    private static final ConcurrentLinkedQueue<CarrierScheduler> IDLE = new ConcurrentLinkedQueue<>();
+    final CarrierScheduler scheduler = idleOrNew();
+    final Carrier a = scheduler.carriers[0], b = scheduler.carriers[1];
+    final Monitor monitor = scheduler.monitor;
+
+    public MonitorParkAwakeTest() {
+        Unstarted.gate(a).prepareToSleep();   // both carriers blocked in their pollers
+        Unstarted.gate(b).prepareToSleep();
+    }
+
+    /** The monitor: no carrier inside a task, every one asleep. */
+    @Actor
+    public void monitor(ZZ_Result r) {
+        r.r1 = monitor.prepareToPark();
+    }
+
+    /** Carrier B: its poll returns (an event, a timer, a wake-up). */
+    @Actor
+    public void carrier(ZZ_Result r) {
+        r.r2 = b.awoke();
+    }
+
+    @Arbiter
+    public void after() {
+        monitor.unparked();
+        a.awoke();
+        IDLE.offer(scheduler);
+    }
+
+    private static CarrierScheduler idleOrNew() {
+        CarrierScheduler s = IDLE.poll();
+        return s != null ? s : Unstarted.scheduler(2);
+    }
+}
