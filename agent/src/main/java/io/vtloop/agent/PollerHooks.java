@@ -138,7 +138,8 @@ public final class PollerHooks {
      * which the runtime records unless an edge came meanwhile. Returns n.
      */
     public static int afterIo(FdState s, int snapshot, int dir, int n, int len) {
-        if (n == JdkContract.IOSTATUS_UNAVAILABLE || (n >= 0 && n < len)) AgentAccess.notReady(s, dir, snapshot);
+        boolean unavailable = n == JdkContract.IOSTATUS_UNAVAILABLE;
+        AgentAccess.afterIo(s, dir, snapshot, unavailable, unavailable || (n >= 0 && n < len));
         return n;
     }
 

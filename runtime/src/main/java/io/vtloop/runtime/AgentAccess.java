@@ -106,8 +106,13 @@ public final class AgentAccess {
         return snapshot;
     }
 
-    /** After an attempt that ended not ready (EAGAIN or a short transfer): record it. */
-    public static void notReady(FdState s, int dir, int snapshot) { s.endIoNotReady(dir, snapshot); }
+    /**
+     * After an attempt that reached the kernel: {@code unavailable} (EAGAIN), {@code notReady}
+     * (EAGAIN or a short transfer) recorded, and the attempt counted for the skip guess.
+     */
+    public static void afterIo(FdState s, int dir, int snapshot, boolean unavailable, boolean notReady) {
+        s.endIo(dir, snapshot, unavailable, notReady);
+    }
 
     // -- io_uring: java.net.Socket reads completed on the ring (UringBackend) --
 
@@ -121,10 +126,7 @@ public final class AgentAccess {
         if (op == null) return Integer.MIN_VALUE;
         int n = op.deliver(address, len);
         // a short read, as after read(2), or a full one where reads wait: the next one may skip to its park's recv
-        if (n > 0 && (n < len || s.predictsWait())) {
-            int snapshot = s.beginIo(FdState.READ);
-            if (snapshot != FdState.SKIP) s.endIoNotReady(FdState.READ, snapshot);
-        }
+        if (n > 0 && (n < len || s.predictsWait())) s.endIoNotReady(FdState.READ, s.state(FdState.READ));
         return n;
     }
 

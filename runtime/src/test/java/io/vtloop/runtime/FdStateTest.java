@@ -49,15 +49,74 @@ class FdStateTest {
         assertEquals(FdState.UNKNOWN, FdState.mode(s.state(FdState.READ)));
     }
 
+    /** One read attempt through beginIo/endIo, as the agent's hooks make it; true when it was skipped. */
+    static boolean read(FdState s, boolean wouldWait) {
+        int snap = s.beginIo(FdState.READ);
+        if (snap == FdState.SKIP) return true;
+        s.endIo(FdState.READ, snap, wouldWait, wouldWait);
+        return false;
+    }
+
     @Test
     void drainedUntilNextEdge() {
         FdState s = fresh();
-        int snap = s.beginIo(FdState.READ);
-        assertNotEquals(-1, snap);
-        s.endIoNotReady(FdState.READ, snap);
-        assertEquals(-1, s.beginIo(FdState.READ), "known not ready: skip");
+        assertFalse(read(s, true), "UNKNOWN: tried");
+        assertTrue(s.skipAllowed(FdState.READ));
+        assertFalse(read(s, true), "a new registration's guess tries DRAINED once more...");
+        assertFalse(read(s, true), "...and again");
+        assertTrue(read(s, true), "known not ready, and reads here wait: skip");
         s.edge(FdState.READ);
-        assertNotEquals(-1, s.beginIo(FdState.READ), "an edge came: try again");
+        assertFalse(s.skipAllowed(FdState.READ));
+        assertFalse(read(s, false), "an edge came: try again");
+    }
+
+    @Test
+    void readsThatFindBytesInDrainedAreNotSkipped() {
+        // a request-response client whose server answered during its write: the bytes are there
+        FdState s = fresh();
+        read(s, true);                                    // DRAINED
+        for (int i = 0; i < 1000; i++) assertFalse(read(s, false), "attempt " + i + " skipped");
+        assertTrue(s.skipAllowed(FdState.READ), "still DRAINED: no edge was dispatched");
+    }
+
+    @Test
+    void trustedGuessProbesOneInSixteenThenOneInSixtyFour() {
+        FdState s = fresh();
+        read(s, true);
+        int tried = 0, n = 0;
+        while (s.skipOdds(FdState.READ) < FdState.SKIP_SURE) {
+            if (!read(s, true)) tried++;
+            if (++n > 1000) fail("never sure: odds " + s.skipOdds(FdState.READ));
+        }
+        assertTrue(tried >= 2 && tried < n, tried + " of " + n + " tried while learning");
+        int probes = 0;
+        for (int i = 0; i < 64 * 100; i++) if (!read(s, true)) probes++;
+        assertEquals(100, probes, "sure: one attempt in 64 is tried");
+    }
+
+    @Test
+    void guessTurnsWhenReadsStartFindingBytes() {
+        FdState s = fresh();
+        read(s, true);
+        for (int i = 0; i < 200; i++) read(s, true);     // sure: reads here wait
+        int skipped = 0;
+        for (int i = 0; i < 400; i++) if (read(s, false)) skipped++;   // now every attempt would find bytes
+        // each probe that finds bytes lowers the odds: 249 -> 217 (probes 1 in 16) -> 190 -> 166 (tried)
+        assertTrue(skipped <= 64 + 2 * 16, skipped + " wrong skips before the guess turned");
+        assertFalse(read(s, false));
+        assertTrue(s.skipOdds(FdState.READ) < FdState.SKIP_TRUSTED);
+    }
+
+    @Test
+    void writesHaveTheirOwnGuess() {
+        FdState s = fresh();
+        read(s, true);
+        for (int i = 0; i < 100; i++) read(s, true);
+        int snap = s.beginIo(FdState.WRITE);
+        assertNotEquals(FdState.SKIP, snap);
+        s.endIo(FdState.WRITE, snap, true, true);       // the send buffer was full: DRAINED
+        assertNotEquals(FdState.SKIP, s.beginIo(FdState.WRITE), "the write guess starts untrusted");
+        assertEquals(FdState.SKIP_ODDS_START, s.skipOdds(FdState.WRITE));
     }
 
     @Test

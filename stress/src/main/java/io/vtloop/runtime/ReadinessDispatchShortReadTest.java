@@ -61,7 +61,7 @@ public class ReadinessDispatchShortReadTest {
     @Arbiter
     public void after(ILZ_Result r) {
         r.r2 = Parks.state(s, READ);
-        r.r3 = s.beginIo(READ) != FdState.SKIP;
+        r.r3 = !s.skipAllowed(READ);
     }
 
     boolean hasArrived() { return arrived; }
