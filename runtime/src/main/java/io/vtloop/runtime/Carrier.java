@@ -21,7 +21,7 @@ import java.util.concurrent.locks.LockSupport;
  *     unparked or started; it inherits that task's turn, so a hand-off ping-pong stays on this
  *     carrier, hot and without a wake-up;</li>
  * <li>the local ring, refilled from the overflow;</li>
- * <li>the overflow, the shared queue, then half of another carrier's ring (steal);</li>
+ * <li>the overflow, the shared queue, then half of another carrier's ring, or of its overflow when its ring is empty (steal);</li>
  * <li>every {@code vtloop.pollInterval} tasks, a non-blocking poll and the due timers;</li>
  * <li>with nothing to run: the due timers; then, if fewer than half of the carriers spin
  *     ({@link Spinners}), spin for up to {@code vtloop.spin} µs: the poller without blocking, the
@@ -54,6 +54,22 @@ import java.util.concurrent.locks.LockSupport;
  *                                 is about to spin for a peer)
  * </pre>
  * Every removal is atomic, so a task leaves the slot exactly once.
+ *
+ * <p>The overflow (a {@code ConcurrentLinkedDeque}: every add and removal one CAS) takes what the
+ * ring cannot hold; it is FIFO behind the ring, and other carriers steal from it as from the ring,
+ * so that a carrier whose task keeps it while it makes more threads ready than the ring holds (a
+ * fan-out) does not keep them to itself:
+ * <pre>
+ *  who                  operation                                    then
+ *  serving thread       push, ring full or overflow not empty:       surplus: wake (Spinners), as a push
+ *                       offerLast (a CAS: the fence wake needs)      of surplus into the ring does
+ *  serving thread       nextQueued / topUp: pollFirst                runs it / moves it to the ring
+ *  another carrier      steal, the ring empty: pollFirst, up to      into its own (empty) ring, oldest
+ *                       half a ring                                  first; runs the first
+ *  the Monitor          serveWhileBusy: pollFirst until empty        to the shared queue
+ * </pre>
+ * Each removal is one CAS of the deque, so each task leaves it exactly once; only the serving
+ * thread adds, so {@code overflowed} (true while it may hold tasks) stays the serving thread's.
  */
 final class Carrier {
     /** Go's {@code schedtick % 61}: see the class comment. */
@@ -150,7 +166,7 @@ final class Carrier {
      * it displaces to the ring's tail. When the ring is full, tasks wait in {@code overflow}, and
      * later tasks queue behind them there, so order stays FIFO: a burst of more ready threads than
      * the ring holds cannot be overtaken by threads that events make ready afterwards. More than
-     * one task waiting here is surplus: a spinner, or a sleeper woken to spin, can steal it.
+     * one task waiting here (ring or overflow) is surplus: a spinner, or a sleeper woken to spin, can steal it.
      */
     void push(Runnable task, boolean next) {
         if (next) {
@@ -162,7 +178,8 @@ final class Carrier {
         }
         if (overflowed || !queue.offer(task)) {
             overflowed = true;
-            overflow.offerLast(task);
+            overflow.offerLast(task);                     // a CAS: the fence wake needs
+            if (!alone) scheduler.wake(this);             // surplus, for a thief (see the class comment)
             return;
         }
         if (alone) return;                                // no other carrier to wake: no fence either
@@ -185,6 +202,24 @@ final class Carrier {
         Runnable r = (Runnable) RUNNEXT.getOpaque(this);
         if (r == null || taskSeq() != seenSeq || !RUNNEXT.compareAndSet(this, r, null)) return null;
         return r;
+    }
+
+    /** Whether the overflow holds tasks (a racy look, for thieves and sleepers' re-checks). */
+    boolean hasOverflow() { return !overflow.isEmpty(); }
+
+    /**
+     * Another carrier's serving thread, whose ring {@code into} is empty, takes up to half a ring
+     * of this carrier's overflow, oldest first (see the class comment); returns how many.
+     */
+    int stealOverflowInto(RunQueue into) {
+        int n = 0;
+        for (Runnable t; n < RunQueue.CAPACITY / 2 && (t = overflow.pollFirst()) != null; n++) {
+            if (!into.offer(t)) {                         // not empty after all: leave the rest
+                overflow.offerFirst(t);
+                break;
+            }
+        }
+        return n;
     }
 
     /** Whether {@code runnext} holds a task (a racy look, for spinners). */
@@ -303,7 +338,8 @@ final class Carrier {
         LockSupport.parkNanos(Math.min(1_000L << failures, MAX_BACKOFF_NANOS));
     }
 
-    private Runnable nextTask() {
+    /** The next task to run, in the order of the class comment; serving thread only (and stress/ tests playing it). */
+    Runnable nextTask() {
         Runnable t;
         if (tick % INJECTED_EVERY == 0 && (t = scheduler.pollInjected()) != null) return t;
         if ((t = takeRunnext()) != null) {

@@ -217,21 +217,26 @@ public final class CarrierScheduler implements VtloopScheduler {
         spinners.stop();                                  // none sleeps (any more): the same
     }
 
-    /** True when a task waits in the shared queue or any carrier's ring (a spinner that found work leaves it to others). */
+    /** True when a task waits in the shared queue or any carrier's ring or overflow (a spinner that found work leaves it to others). */
     boolean hasSurplus() {
         if (!injected.isEmpty()) return true;
-        for (Carrier c : carriers) if (!c.queue.isEmpty()) return true;
+        for (Carrier c : carriers) if (!c.queue.isEmpty() || c.hasOverflow()) return true;
         return false;
     }
 
-    /** Steals half of the longest other queue into {@code self}'s queue; returns a task or null. */
+    /**
+     * Steals from the next other carrier that has queued tasks, into {@code self}'s empty ring:
+     * half of its ring, or, when its ring is empty, up to half a ring of its overflow (a carrier
+     * kept by one task while it readies more threads than its ring holds). Returns a task or null.
+     */
     Runnable steal(Carrier self) {
         int n = carriers.length;
         if (n == 1) return null;
         int start = self.index + 1;
         for (int i = 0; i < n - 1; i++) {
             Carrier victim = carriers[(start + i) % n];
-            if (!victim.queue.isEmpty() && victim.queue.stealInto(self.queue) > 0) {
+            if (!victim.queue.isEmpty() && victim.queue.stealInto(self.queue) > 0
+                    || victim.hasOverflow() && victim.stealOverflowInto(self.queue) > 0) {
                 self.stats.steals++;
                 return self.queue.poll();
             }
@@ -242,7 +247,7 @@ public final class CarrierScheduler implements VtloopScheduler {
     /** True when {@code self} has something to run, to re-check before it sleeps. */
     boolean hasWorkFor(Carrier self) {
         if (self.hasLocalWork() || !injected.isEmpty()) return true;
-        for (Carrier c : carriers) if (c != self && c.queue.size() > 0) return true;
+        for (Carrier c : carriers) if (c != self && (c.queue.size() > 0 || c.hasOverflow())) return true;
         return false;
     }
 
