@@ -8,8 +8,6 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.ZZ_Result;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
-
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
@@ -34,8 +32,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @State
 public class OverflowPushWakeIdleTest {
     static final Runnable TASK = () -> { };
-    private static final ConcurrentLinkedQueue<CarrierScheduler> IDLE = new ConcurrentLinkedQueue<>();
-    final CarrierScheduler scheduler = idleOrNew();
+    private static final Unstarted.Pool POOL = new Unstarted.Pool();
+    final CarrierScheduler scheduler = POOL.take();
     final Carrier a = scheduler.carriers[0], b = scheduler.carriers[1];
     final WakeupGate gateA = Unstarted.gate(a);
 
@@ -63,11 +61,6 @@ public class OverflowPushWakeIdleTest {
         r.r2 = !gateA.isSleeping();                      // only B's claimWakeup clears it here
         if (gateA.awake()) scheduler.spinners.stop();    // A, woken, holds B's Spinners unit: give it back
         while (b.nextTask() != null) { }                 // B empties its overflow: overflowed false again
-        IDLE.offer(scheduler);
-    }
-
-    private static CarrierScheduler idleOrNew() {
-        CarrierScheduler s = IDLE.poll();
-        return s != null ? s : Unstarted.scheduler(2);
+        POOL.give(scheduler);
     }
 }

@@ -8,8 +8,6 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
-
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
@@ -33,8 +31,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 public class OverflowStealTest {
     static final Runnable FILLER = () -> { };
     static final Task X = new Task(0), Y = new Task(1), Z = new Task(2);
-    private static final ConcurrentLinkedQueue<CarrierScheduler> IDLE = new ConcurrentLinkedQueue<>();
-    final CarrierScheduler scheduler = idleOrNew();
+    private static final Unstarted.Pool POOL = new Unstarted.Pool();
+    final CarrierScheduler scheduler = POOL.take();
     final Carrier a = scheduler.carriers[0], b = scheduler.carriers[1];
     Runnable fromA;
 
@@ -76,11 +74,6 @@ public class OverflowStealTest {
         }
         r.r3 = once && seen == 7 ? 1 : 0;
         while (b.nextTask() != null) { }   // B finds its overflow empty: overflowed false again
-        IDLE.offer(scheduler);
-    }
-
-    private static CarrierScheduler idleOrNew() {
-        CarrierScheduler s = IDLE.poll();
-        return s != null ? s : Unstarted.scheduler(2);
+        POOL.give(scheduler);
     }
 }

@@ -8,8 +8,6 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.ZZ_Result;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
-
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
@@ -43,8 +41,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @State
 public class PushWakeIdleTest {
     static final Runnable TASK = () -> { };
-    private static final ConcurrentLinkedQueue<CarrierScheduler> IDLE = new ConcurrentLinkedQueue<>();
-    final CarrierScheduler scheduler = idleOrNew();
+    private static final Unstarted.Pool POOL = new Unstarted.Pool();
+    final CarrierScheduler scheduler = POOL.take();
     final Carrier a = scheduler.carriers[0], b = scheduler.carriers[1];
     final WakeupGate gateA = Unstarted.gate(a);
 
@@ -67,11 +65,6 @@ public class PushWakeIdleTest {
         r.r2 = !gateA.isSleeping();   // only B's claimWakeup clears it here
         if (gateA.awake()) scheduler.spinners.stop();   // A, woken, holds B's Spinners unit: give it back
         while (b.queue.poll() != null) { }
-        IDLE.offer(scheduler);       // for the JVM's life: at most one per live state
-    }
-
-    private static CarrierScheduler idleOrNew() {
-        CarrierScheduler s = IDLE.poll();
-        return s != null ? s : Unstarted.scheduler(2);
+        POOL.give(scheduler);       // for the JVM's life: at most one per live state
     }
 }

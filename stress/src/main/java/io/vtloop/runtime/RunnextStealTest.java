@@ -8,8 +8,6 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
-
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
@@ -29,8 +27,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Outcome(expect = FORBIDDEN, desc = "a task lost or run twice")
 @State
 public class RunnextStealTest {
-    private static final ConcurrentLinkedQueue<CarrierScheduler> IDLE = new ConcurrentLinkedQueue<>();
-    final CarrierScheduler scheduler = idleOrNew();
+    private static final Unstarted.Pool POOL = new Unstarted.Pool();
+    final CarrierScheduler scheduler = POOL.take();
     final Carrier a = scheduler.carriers[0];
     final long seq = a.taskSeq();       // no task runs: the spinner's grace has passed
     final Runnable t0 = () -> { }, t1 = () -> { };
@@ -72,11 +70,6 @@ public class RunnextStealTest {
         int ring = drain();
         r.r1 = ring < 0 || (ring & taken) != 0 ? -1 : ring | taken;
         if (r.r2 > 0 && (r.r2 & r.r1) != 0) r.r2 = -1;
-        IDLE.offer(scheduler);
-    }
-
-    private static CarrierScheduler idleOrNew() {
-        CarrierScheduler s = IDLE.poll();
-        return s != null ? s : Unstarted.scheduler(2);
+        POOL.give(scheduler);
     }
 }

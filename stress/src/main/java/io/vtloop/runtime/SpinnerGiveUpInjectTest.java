@@ -8,8 +8,6 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.ZZZ_Result;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
-
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
@@ -36,8 +34,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @State
 public class SpinnerGiveUpInjectTest {
     static final Runnable TASK = () -> { };
-    private static final ConcurrentLinkedQueue<CarrierScheduler> IDLE = new ConcurrentLinkedQueue<>();
-    final CarrierScheduler scheduler = idleOrNew();
+    private static final Unstarted.Pool POOL = new Unstarted.Pool();
+    final CarrierScheduler scheduler = POOL.take();
     final Carrier a = scheduler.carriers[0];
     final WakeupGate gateA = Unstarted.gate(a);
 
@@ -68,11 +66,6 @@ public class SpinnerGiveUpInjectTest {
     private void reset() {
         if (a.spinning()) a.stopSpinning();
         while (scheduler.pollInjected() != null) { }
-        IDLE.offer(scheduler);
-    }
-
-    private static CarrierScheduler idleOrNew() {
-        CarrierScheduler s = IDLE.poll();
-        return s != null ? s : Unstarted.scheduler(2);
+        POOL.give(scheduler);
     }
 }

@@ -8,8 +8,6 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.ZZ_Result;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
-
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
@@ -32,8 +30,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @State
 public class SpinnerLastFindsWorkTest {
     static final Runnable TASK = () -> { };
-    private static final ConcurrentLinkedQueue<CarrierScheduler> IDLE = new ConcurrentLinkedQueue<>();
-    final CarrierScheduler scheduler = idleOrNew();
+    private static final Unstarted.Pool POOL = new Unstarted.Pool();
+    final CarrierScheduler scheduler = POOL.take();
     final Carrier a = scheduler.carriers[0], b = scheduler.carriers[1];
 
     public SpinnerLastFindsWorkTest() {
@@ -60,11 +58,6 @@ public class SpinnerLastFindsWorkTest {
         r.r2 = !a.spinning() && scheduler.spinners.count() == (b.spinning() ? 1 : 0);
         while (scheduler.pollInjected() != null) { }
         if (b.spinning()) b.stopSpinning();
-        IDLE.offer(scheduler);
-    }
-
-    private static CarrierScheduler idleOrNew() {
-        CarrierScheduler s = IDLE.poll();
-        return s != null ? s : Unstarted.scheduler(2);
+        POOL.give(scheduler);
     }
 }

@@ -2,6 +2,7 @@ package io.vtloop.runtime;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Real scheduler objects for tests that call the real code of a {@link Carrier},
@@ -40,6 +41,24 @@ final class Unstarted {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * One test class's two-carrier schedulers, reused across its jcstress states: a state takes
+     * one when it is built and its arbiter, having reset it, gives it back, so a test holds at
+     * most one scheduler per live state for the JVM's life.
+     */
+    static final class Pool {
+        private final ConcurrentLinkedQueue<CarrierScheduler> idle = new ConcurrentLinkedQueue<>();
+
+        /** An idle scheduler, or a new one. */
+        CarrierScheduler take() {
+            CarrierScheduler s = idle.poll();
+            return s != null ? s : scheduler(2);
+        }
+
+        /** The arbiter, after resetting {@code s}: for a later state. */
+        void give(CarrierScheduler s) { idle.offer(s); }
     }
 
     /** The carrier's {@link WakeupGate}. */
