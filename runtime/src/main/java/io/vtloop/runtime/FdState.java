@@ -264,11 +264,12 @@ public class FdState {   // not final only for stress/'s control subclass: see p
     /**
      * The skip guess (x 256, see the class comment). A new registration starts just below
      * {@link #SKIP_TRUSTED}: two attempts in DRAINED that find nothing make it skip, one that
-     * finds bytes keeps it trying. {@link #SKIP_TRUSTED} is about 0.69: a skipped attempt that
-     * would have found bytes costs a park, an edge and an unpark (3-4 us here, plus the wait for
-     * the carrier's next poll), an attempted one that fails costs one syscall (about 1 us), so
-     * skipping pays from about 0.7 on. At {@link #SKIP_SURE} (0.94) the probes thin out.
-     * The EWMA settles at 249 under a steady stream of EAGAIN samples.
+     * finds bytes keeps it trying. {@link #SKIP_TRUSTED} is about 0.69, set from the costs, not
+     * tuned: a skipped attempt that would have found bytes costs a park, an edge, an unpark and
+     * the wait for the carrier's next poll, an attempted one that fails costs one syscall, so a
+     * skip must usually be right to pay. (On the 200-thread JDBC client, bars of 0.69, 0.85 and
+     * "never skip" measured alike: docs/BENCHMARKS.md.) At {@link #SKIP_SURE} (0.94) the probes
+     * thin out. The EWMA settles at 249 under a steady stream of EAGAIN samples.
      */
     static final int SKIP_ODDS_START = 160, SKIP_TRUSTED = 176, SKIP_SURE = 240;
     /** One skip-eligible attempt in this many is tried anyway (powers of two), trusted and sure. */
