@@ -37,11 +37,15 @@ static const uint32_t vtloop_uring_flag_choices[] = {
     0,
 };
 
-/* For a ring any thread may drive (one at a time): no SINGLE_ISSUER (so no DEFER_TASKRUN) and
-   no COOP_TASKRUN, under which a completion waits for its submitter's next kernel entry: a
-   thread running a long task would hold its requests' completions back; the kernel interrupts
-   the submitter to post them instead. */
+/* For a ring any thread may drive (one at a time): no SINGLE_ISSUER, so no DEFER_TASKRUN (its
+   completion work runs only inside the issuer's own io_uring_enter). COOP_TASKRUN: the
+   completion work queued to the submitter runs on its next return to user mode, from a system
+   call or an interrupt (the scheduler tick at the latest, for a thread computing in user
+   space), and at once if it sleeps interruptibly (it is woken); without it the kernel sends the
+   running submitter an inter-processor interrupt for each completion. TASKRUN_FLAG tells a peek
+   that work is pending. */
 static const uint32_t vtloop_uring_shared_flag_choices[] = {
+    IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG | IORING_SETUP_SUBMIT_ALL,      /* 5.19 */
     IORING_SETUP_SUBMIT_ALL,                                                              /* 5.18 */
     0,
 };

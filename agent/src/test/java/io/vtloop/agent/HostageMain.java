@@ -26,6 +26,7 @@ public final class HostageMain {
         switch (args[0]) {
             case "pinnedPark" -> pinnedParkAndTimedJoin();
             case "busy" -> busyCarrier();
+            case "busyAfterRead" -> busyAfterRead();
             case "pinnedRead" -> pinnedRead();
             case "yield" -> yieldOrder();
             case "spares" -> sparesCappedAndRetired();
@@ -115,6 +116,46 @@ public final class HostageMain {
                     writer.join();
                 } catch (Exception e) {
                     ORDER.add("busy failed " + e);
+                }
+            });
+            busy.join();
+        }
+    }
+
+    /**
+     * A virtual thread parks in a socket read on its carrier (on io_uring: a recv that the
+     * carrier's own thread submits), then the thread that started it computes for 2.5 s on that
+     * carrier; the data comes 100 ms into it. On the JDK the poller wakes the reader and the
+     * other worker runs it.
+     */
+    static void busyAfterRead() throws Exception {
+        try (ServerSocket ss = new ServerSocket(0, 5, LOOPBACK);
+             Socket c = new Socket(LOOPBACK, ss.getLocalPort()); Socket s = ss.accept()) {
+            Thread busy = Thread.ofVirtual().start(() -> {
+                Thread reader = Thread.ofVirtual().start(() -> {
+                    try {
+                        ORDER.add("read=" + s.getInputStream().read());
+                    } catch (Exception e) {
+                        ORDER.add("reader failed " + e);
+                    }
+                });
+                try {
+                    Thread.sleep(50);                                // the reader runs and parks meanwhile
+                    Thread.ofPlatform().start(() -> {
+                        try {
+                            Thread.sleep(100);
+                            c.getOutputStream().write(7);
+                        } catch (Exception e) {
+                            ORDER.add("writer failed " + e);
+                        }
+                    });
+                    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500);
+                    long x = 0;
+                    while (System.nanoTime() < end) x += x * 31 + 1;  // never blocks, never yields
+                    ORDER.add("busy-done" + (x == 42 ? "!" : ""));
+                    reader.join();
+                } catch (InterruptedException e) {
+                    ORDER.add("interrupted");
                 }
             });
             busy.join();

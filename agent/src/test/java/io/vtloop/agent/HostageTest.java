@@ -31,6 +31,7 @@ class HostageTest {
     @CsvSource(delimiter = ';', value = {
             "pinnedPark; 2; order=join-timed-out=true,slept,pinned-done",
             "busy; 2; order=slept,echoed,busy-done",
+            "busyAfterRead; 2; order=read=7,busy-done",
             "pinnedRead; 2; order=read=7",
             "yield; 1; order=y1,t,y2",
     })

@@ -108,7 +108,7 @@ class IoUringSupportTest {
         return result.get(10, TimeUnit.SECONDS);
     }
 
-    private static boolean kernelAtLeast(int major, int minor) {
+    static boolean kernelAtLeast(int major, int minor) {
         String[] v = System.getProperty("os.version", "0.0").split("[.-]");
         int ma = Integer.parseInt(v[0]);
         int mi = v.length > 1 ? Integer.parseInt(v[1]) : 0;
