@@ -8,6 +8,7 @@
 #include "vtloop_uring.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/io_uring.h>
@@ -49,6 +50,20 @@ static const uint32_t vtloop_uring_shared_flag_choices[] = {
     IORING_SETUP_SUBMIT_ALL,                                                              /* 5.18 */
     0,
 };
+
+/* Whether some CPU runs without the scheduler tick (nohz_full=): a thread computing there never
+   returns to user mode from an interrupt, so COOP_TASKRUN would hold its completions back until
+   its next system call. The file lists those CPUs, says "(null)", or is absent (no NO_HZ_FULL). */
+static int vtloop_uring_tick_may_stop(void) {
+    int fd = open("/sys/devices/system/cpu/nohz_full", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return 0;
+    }
+    char buf[16];
+    ssize_t n = read(fd, buf, sizeof(buf));
+    close(fd);
+    return n > 0 && buf[0] >= '0' && buf[0] <= '9';
+}
 
 /* SINGLE_MMAP 5.4, NODROP 5.5, FAST_POLL 5.7, EXT_ARG 5.11, RSRC_TAGS 5.13 (= multishot poll). */
 #define VTLOOP_URING_NEEDED_FEATURES (IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP \
@@ -205,6 +220,10 @@ int64_t vtloop_uring_create2(uint32_t sq_entries, uint32_t cq_entries, int share
     const uint32_t *choices = shared ? vtloop_uring_shared_flag_choices : vtloop_uring_flag_choices;
     size_t n_choices = shared ? sizeof(vtloop_uring_shared_flag_choices) / sizeof(uint32_t)
                               : sizeof(vtloop_uring_flag_choices) / sizeof(uint32_t);
+    if (shared && vtloop_uring_tick_may_stop()) {
+        choices++;  /* not COOP_TASKRUN: the kernel interrupts the submitter for each completion */
+        n_choices--;
+    }
     if (sq_entries == 0) {
         return -EINVAL;
     }

@@ -248,7 +248,8 @@ public final class IoUring implements AutoCloseable {
      * their calls themselves (a lock, or a hand-over with a happens-before edge): a carrier's
      * ring, driven by whichever thread serves the carrier. Its setup flags have no
      * {@code SINGLE_ISSUER} and so no {@code DEFER_TASKRUN}; they have
-     * {@code COOP_TASKRUN|TASKRUN_FLAG} where the kernel does (Linux 5.19). Each completion is
+     * {@code COOP_TASKRUN|TASKRUN_FLAG} where the kernel does (Linux 5.19) and no CPU runs
+     * without the scheduler tick ({@code nohz_full}). Each completion is
      * posted by the thread that submitted the request: at once if it sleeps (in another ring,
      * a futex, an interruptible system call: the kernel wakes it), else at its next return to
      * user mode, a system call or an interrupt, the scheduler tick at the latest (a thread

@@ -28,10 +28,11 @@ import java.util.function.BooleanSupplier;
  * <p>Why shared: a lent carrier is served by a spare thread and a stuck one by the
  * {@link Monitor}, so a single-issuer ring would refuse them (and with it
  * {@code DEFER_TASKRUN}). The completion work of a request runs on the thread that submitted
- * it, under {@code COOP_TASKRUN} without an inter-processor interrupt: at once if that thread
- * sleeps (a spare parked in its pool wakes, runs it, sleeps again), else at its next return to
- * user mode, a system call or the scheduler tick at the latest, so a carrier computing for
- * seconds delays its requests' completions by at most a tick before the Monitor can reap them.
+ * it, under {@code COOP_TASKRUN} (where every CPU keeps its scheduler tick) without an
+ * inter-processor interrupt: at once if that thread sleeps (a spare parked in its pool wakes,
+ * runs it, sleeps again), else at its next return to user mode, a system call or the
+ * scheduler tick at the latest, so a carrier computing for seconds delays its requests'
+ * completions by at most a tick before the Monitor can reap them.
  * Requests of a spare that retires are cancelled by the kernel, which the waiting thread sees
  * as a spurious wake-up and retries.
  *
