@@ -48,10 +48,10 @@ VTLOOP_API int64_t vtloop_uring_create(uint32_t sq_entries, uint32_t cq_entries)
 /*
  * As vtloop_uring_create; shared != 0 makes a ring that any thread may drive, one call at a
  * time (the caller serializes): no SINGLE_ISSUER or DEFER_TASKRUN; COOP_TASKRUN|TASKRUN_FLAG
- * where the kernel has them (5.19) and no CPU is nohz_full, else neither. Each completion is posted by the thread that
- * submitted the request, wherever it is: at its next return to user mode (the scheduler tick at
- * the latest), or at once if it sleeps. The ring's owner_tid is only the first thread to enter
- * (the one close drains on).
+ * where the kernel has them (5.19) and no CPU is nohz_full, else neither. Each completion is
+ * posted by the thread that submitted the request, wherever it is: at its next return to user
+ * mode (the scheduler tick at the latest), or at once if it sleeps. The ring's owner_tid is only
+ * the first thread to enter (the one close drains on).
  */
 VTLOOP_API int64_t vtloop_uring_create2(uint32_t sq_entries, uint32_t cq_entries, int shared);
 

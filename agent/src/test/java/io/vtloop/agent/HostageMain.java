@@ -108,10 +108,7 @@ public final class HostageMain {
                             ORDER.add("writer failed " + e);
                         }
                     });
-                    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500);
-                    long x = 0;
-                    while (System.nanoTime() < end) x += x * 31 + 1;  // never blocks, never yields
-                    ORDER.add("busy-done" + (x == 42 ? "!" : ""));
+                    computeThenRecord(2500);
                     reader.join();
                     writer.join();
                 } catch (Exception e) {
@@ -149,10 +146,7 @@ public final class HostageMain {
                             ORDER.add("writer failed " + e);
                         }
                     });
-                    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500);
-                    long x = 0;
-                    while (System.nanoTime() < end) x += x * 31 + 1;  // never blocks, never yields
-                    ORDER.add("busy-done" + (x == 42 ? "!" : ""));
+                    computeThenRecord(2500);
                     reader.join();
                 } catch (InterruptedException e) {
                     ORDER.add("interrupted");
@@ -160,6 +154,14 @@ public final class HostageMain {
             });
             busy.join();
         }
+    }
+
+    /** Computes for {@code millis} without blocking or yielding (the carrier stays busy), then records "busy-done". */
+    static void computeThenRecord(long millis) {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        long x = 0;
+        while (System.nanoTime() < end) x += x * 31 + 1;
+        ORDER.add("busy-done" + (x == 42 ? "!" : ""));
     }
 
     /** A class whose initializer reads a socket: the read parks pinned until the data comes. */

@@ -249,14 +249,14 @@ public final class IoUring implements AutoCloseable {
      * ring, driven by whichever thread serves the carrier. Its setup flags have no
      * {@code SINGLE_ISSUER} and so no {@code DEFER_TASKRUN}; they have
      * {@code COOP_TASKRUN|TASKRUN_FLAG} where the kernel does (Linux 5.19) and no CPU runs
-     * without the scheduler tick ({@code nohz_full}). Each completion is
-     * posted by the thread that submitted the request: at once if it sleeps (in another ring,
-     * a futex, an interruptible system call: the kernel wakes it), else at its next return to
-     * user mode, a system call or an interrupt, the scheduler tick at the latest (a thread
-     * computing in user space posts within 1/HZ). Without {@code COOP_TASKRUN} the kernel sends
-     * a running submitter an inter-processor interrupt for each completion instead; with it, a
-     * peek that sees {@code IORING_SQ_TASKRUN} enters the kernel. {@link #wakeup()} and {@link #close()} are as for
-     * {@link #open(int, int)}; "owner" in the other methods' comments reads "the thread whose
+     * without the scheduler tick ({@code nohz_full}). Each completion is posted by the thread
+     * that submitted the request: at once if it sleeps (in another ring, a futex, an
+     * interruptible system call: the kernel wakes it), else at its next return to user mode, a
+     * system call or an interrupt, the scheduler tick at the latest (a thread computing in user
+     * space posts within 1/HZ). Without {@code COOP_TASKRUN} the kernel sends a running
+     * submitter an inter-processor interrupt for each completion instead; with it, a peek that
+     * sees {@code IORING_SQ_TASKRUN} enters the kernel. {@link #wakeup()} and {@link #close()}
+     * are as for {@link #open(int, int)}; "owner" in the other methods' comments reads "the thread whose
      * turn it is". The ring is created on a short-lived thread of its own, so that the
      * kernel's notice of its teardown goes to a thread that has ended (see {@link #close()}).
      *
