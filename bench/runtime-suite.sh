@@ -120,8 +120,13 @@ for path in sorted(glob.glob(os.path.join(out, "raw", "*.json"))):
         if key not in forks_by_key:
             forks_by_key[key] = {"jdk": [], "vtloop": []}
         pm = r["primaryMetric"]
+        if "rawData" in pm:
+            iterations = pm["rawData"][0]
+        else:   # sample time: each iteration's mean from its histogram; the percentiles kept too
+            iterations = [sum(v * n for v, n in h) / sum(n for _, n in h) for h in pm["rawDataHistogram"][0]]
         forks_by_key[key][sched].append({"fork": fork, "score": pm["score"], "error": pm["scoreError"],
-                                         "unit": pm["scoreUnit"], "iterations": pm["rawData"][0],
+                                         "unit": pm["scoreUnit"], "iterations": iterations,
+                                         "percentiles": pm.get("scorePercentiles"),
                                          "jvmArgs": r.get("jvmArgs", [])})
 
 def fmt(x):
