@@ -24,7 +24,8 @@ import java.util.concurrent.locks.LockSupport;
  * <li>the overflow, the shared queue, then half of another carrier's ring, or of its overflow when its ring is empty (steal);</li>
  * <li>every {@code vtloop.pollInterval} tasks, a non-blocking poll and the due timers;</li>
  * <li>with nothing to run: the due timers; then, if fewer than half of the carriers spin
- *     ({@link Spinners}), spin for up to {@code vtloop.spin} µs: the poller without blocking, the
+ *     ({@link Spinners}), spin for up to {@code vtloop.spin} µs, less while spins find nothing
+ *     ({@link #spin}): the poller without blocking, the
  *     shared queue, steals, and another carrier's {@code runnext} once it waited
  *     {@link #RUNNEXT_GRACE_NANOS}; then sleep in one {@code epoll_wait} ({@code io_uring_enter}
  *     on io_uring; it returns at once when events are pending) until an event, the next timer,
@@ -90,6 +91,20 @@ final class Carrier {
      * ping-pong across carriers.
      */
     static final long RUNNEXT_GRACE_NANOS = 5_000L;
+    /**
+     * The shortest spin (adaptive spinning, see {@link #spin}): about what the JDK's pool scans
+     * before a worker parks ({@code ForkJoinPool.deactivate}: up to 256 {@code onSpinWait}). A
+     * spin that found nothing costs whatever the kernel queued on this core meanwhile (a
+     * platform thread the last task woke) that long; at the full 10 µs that was measured as 5-8
+     * µs more per wake-up from idle than on the JDK (WakeFromIdle, docs/BENCHMARKS.md).
+     */
+    static final long SPIN_FLOOR_NANOS = 1_000L;
+    /**
+     * At the floor, one spin in this many is a probe of the full {@code vtloop.spin}, so that a
+     * workload whose work arrives later than the floor (a cross-carrier hand-off, 1-3 µs) gets
+     * the full spin back at once; the probes cost an idle carrier about 1/16 of the full spin.
+     */
+    static final int SPIN_PROBE_EVERY = 16;
 
     final CarrierScheduler scheduler;
     final int index;
@@ -139,6 +154,10 @@ final class Carrier {
     final Compensation compensation;
 
     private final long spinNanos;
+    /** The next spin's length: {@link #spinNanos} after a spin that found work, halved (to {@link #spinFloor}) after one that did not; serving thread only. */
+    private long spinBudget;
+    private final long spinFloor;
+    private int spinsAtFloor;                   // serving thread only
 
     Carrier(CarrierScheduler scheduler, int index, Config config, boolean ioUring) throws IOException {
         this.scheduler = scheduler;
@@ -147,6 +166,8 @@ final class Carrier {
         this.pollInterval = config.pollInterval();
         this.untilPoll = pollInterval;
         this.spinNanos = scheduler.spinners.limit() > 0 ? config.spinMicros() * 1000L : 0;   // 0: a woken carrier looks once
+        this.spinBudget = spinNanos;
+        this.spinFloor = Math.min(spinNanos, SPIN_FLOOR_NANOS);
         this.runnextSeq = new long[scheduler.carriers.length];
         this.runnextSince = new long[scheduler.carriers.length];
         this.backend = ioUring ? new UringBackend(this, scheduler.readiness, stats)
@@ -438,36 +459,64 @@ final class Carrier {
     boolean spinning() { return spinning; }
 
     /**
-     * Looks for work without blocking for up to {@code vtloop.spin} µs (less when a timer is due
-     * sooner): this carrier's poller, the shared queue, steals, other carriers' {@code runnext}.
-     * Returns a task, or null when the time is up or events queued work here.
+     * Looks for work without blocking (less long when a timer is due sooner): this carrier's
+     * poller, the shared queue, steals, other carriers' {@code runnext}. Returns a task, or null
+     * when the time is up or events queued work here.
+     *
+     * <p>Adaptive (as HotSpot's spinning on contended monitors): a spin that finds work sets the
+     * next one to the full {@code vtloop.spin}; one that finds nothing in its full length halves
+     * it, down to {@link #SPIN_FLOOR_NANOS}, where one spin in {@link #SPIN_PROBE_EVERY} probes
+     * the full length. Hand-offs between carriers keep the full spin; a carrier whose spins go
+     * unanswered (a server woken from idle by each request) spins about as long as the JDK's
+     * workers scan, and leaves its core sooner to whatever the kernel queued there. A spin that
+     * sees another carrier's {@code runnext} waiting behind a running task goes on for the full
+     * length, so that it can take it after {@link #RUNNEXT_GRACE_NANOS} as before.
      */
     private Runnable spin(long timerNanos) throws IOException {
         stats.spins++;
+        long budget = spinBudget;
+        if (budget <= spinFloor && ++spinsAtFloor % SPIN_PROBE_EVERY == 0) budget = spinNanos;   // probe
+        boolean timerFirst = timerNanos >= 0 && timerNanos < budget;   // cut short: no verdict on the spin
         long start = System.nanoTime(), now = start;
-        long end = start + (timerNanos >= 0 ? Math.min(spinNanos, timerNanos) : spinNanos);
+        long end = start + (timerFirst ? timerNanos : budget);
+        long fullEnd = start + (timerNanos >= 0 ? Math.min(spinNanos, timerNanos) : spinNanos);
         Carrier[] all = scheduler.carriers;
         for (Carrier c : all) runnextSeq[c.index] = -1;
         do {
             Runnable t;
-            if (pollEvents(0) > 0 && hasLocalWork()) return null;
-            if ((t = scheduler.pollInjected()) != null || (t = scheduler.steal(this)) != null) return t;
+            if (pollEvents(0) > 0 && hasLocalWork()) return spinFound(null);
+            if ((t = scheduler.pollInjected()) != null || (t = scheduler.steal(this)) != null) return spinFound(t);
             for (Carrier c : all) {                          // runnext of a carrier stuck in one task
                 if (c == this || !c.hasRunnext()) continue;
                 long seq = c.taskSeq();
                 if ((seq & 1) == 0 || seq != runnextSeq[c.index]) {
                     runnextSeq[c.index] = seq;
                     runnextSince[c.index] = now;
+                    if ((seq & 1) != 0) end = Math.max(end, fullEnd);   // a runnext behind a running task: spin long enough to take it
                 } else if (now - runnextSince[c.index] >= RUNNEXT_GRACE_NANOS && (t = c.stealRunnext(seq)) != null) {
                     stats.steals++;
-                    return t;
+                    return spinFound(t);
                 }
             }
             if (scheduler.isClosed()) return null;
             Thread.onSpinWait();
         } while ((now = System.nanoTime()) - end < 0);
+        if (!timerFirst) {
+            stats.spinsEmpty++;
+            spinBudget = Math.max(spinFloor, spinBudget >> 1);   // a probe that found nothing leaves it at the floor
+        }
         return null;
     }
+
+    /** A spin found work: the next spin is full length again. */
+    private Runnable spinFound(Runnable t) {
+        spinBudget = spinNanos;
+        spinsAtFloor = 0;
+        return t;
+    }
+
+    /** The next spin's length in nanoseconds, before a probe (serving thread only; tests). */
+    long spinBudget() { return spinBudget; }
 
     /**
      * Called by the {@link Monitor} while this carrier's current task has run too long: takes

@@ -15,6 +15,7 @@ final class CarrierStats {
     long staleEvents;      // events of a forgotten registration, dropped
     long sleeps;           // blocking waits in the poller
     long spins;            // times it spun looking for work before sleeping (Spinners)
+    long spinsEmpty;       // spins that found nothing in their full length (each halves the next; Carrier.spin)
     long wakeupsSent;      // wake-ups of this carrier's poller by other threads
     long skippedSyscalls;  // reads/writes not issued: fd known not ready
     long timersFired;      // park timeouts fired from this carrier
@@ -34,6 +35,7 @@ final class CarrierStats {
         m.merge("staleEvents", staleEvents, Long::sum);
         m.merge("sleeps", sleeps, Long::sum);
         m.merge("spins", spins, Long::sum);
+        m.merge("spinsEmpty", spinsEmpty, Long::sum);
         m.merge("wakeups", wakeupsSent, Long::sum);
         m.merge("skippedSyscalls", skippedSyscalls, Long::sum);
         m.merge("timersFired", timersFired, Long::sum);

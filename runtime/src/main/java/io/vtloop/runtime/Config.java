@@ -15,8 +15,9 @@ import java.util.TreeSet;
  * <tr><td>vtloop.enabled</td><td>true, false</td><td>true</td></tr>
  * <tr><td>vtloop.carriers</td><td>1..1024</td><td>{@code jdk.virtualThreadScheduler.parallelism}, else available processors</td></tr>
  * <tr><td>vtloop.pollInterval</td><td>1..65536 (tasks run between event polls of a busy carrier)</td><td>32</td></tr>
- * <tr><td>vtloop.spin</td><td>0..1000000 (µs an idle carrier spins looking for work before sleeping; at most half
- *     of the carriers spin, none with one carrier; 0: never, see {@code Spinners})</td><td>10</td></tr>
+ * <tr><td>vtloop.spin</td><td>0..1000000 (the most µs an idle carrier spins looking for work before sleeping; a
+ *     carrier whose spins find nothing spins shorter, see {@code Carrier.spin}; at most half of the carriers
+ *     spin, none with one carrier; 0: never, see {@code Spinners})</td><td>10</td></tr>
  * <tr><td>vtloop.stallMillis</td><td>0..60000 (a task running longer has its carrier served by the monitor; 0: no monitor)</td><td>10</td></tr>
  * <tr><td>vtloop.spareKeepAliveMillis</td><td>1..3600000 (an idle spare thread retires after this)</td><td>30000</td></tr>
  * <tr><td>vtloop.backend</td><td>epoll, io_uring, auto (io_uring where the kernel allows it and it is the measured
