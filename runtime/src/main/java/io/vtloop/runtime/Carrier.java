@@ -95,8 +95,8 @@ final class Carrier {
      * The shortest spin (adaptive spinning, see {@link #spin}): about what the JDK's pool scans
      * before a worker parks ({@code ForkJoinPool.deactivate}: up to 256 {@code onSpinWait}). A
      * spin that found nothing costs whatever the kernel queued on this core meanwhile (a
-     * platform thread the last task woke) that long; at the full 10 µs that was measured as 5-8
-     * µs more per wake-up from idle than on the JDK (WakeFromIdle, docs/BENCHMARKS.md).
+     * platform thread the last task woke) that long; at the full 10 µs that was measured as 3.5-8
+     * µs more per wake-up from idle than on the JDK (WakeFromIdle means, docs/BENCHMARKS.md, session 8).
      */
     static final long SPIN_FLOOR_NANOS = 1_000L;
     /**

@@ -33,8 +33,9 @@ import java.util.concurrent.locks.LockSupport;
  * VM an inter-processor interrupt) before it runs the task it woke for, and would wake the
  * monitor onto a CPU the woken work may need, while the monitor only looks a period later
  * anyway: a task that began at the wake-up is served 1.5 {@code stall} later either way.
- * Measured (WakeFromIdle, docs/BENCHMARKS.md): a virtual thread woken from full idle by a platform
- * thread, 90th percentile of the round trip 3-5 µs lower than with the unpark. Without a timer
+ * Measured (WakeFromIdle, docs/BENCHMARKS.md, session 8's {@code 1-timer-ab}): a virtual thread woken
+ * from full idle by a platform thread, 90th percentile of the round trip 4.5-5 µs lower than with
+ * the unpark. Without a timer
  * (the kernel refused one) the carrier unparks the monitor, as before.
  *
  * <pre>
