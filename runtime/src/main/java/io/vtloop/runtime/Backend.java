@@ -23,6 +23,8 @@ import java.util.function.BooleanSupplier;
  *     serving thread may have announced its sleep meanwhile and been claimed by a waker, and
  *     would sleep on with the waker's {@link Spinners} unit, which makes every later wake-up
  *     look unnecessary (a hang: seen on fan-out of 100,000 threads on 2 carriers).</li>
+ * <li>{@link #emptyPollIsCostly}: whether a {@link #poll} without waiting that finds nothing still
+ *     costs a system call; a busy carrier then backs off its polls while they find nothing.</li>
  * <li>{@link #wakeup} ends a {@link #poll} in progress, or the next one; any thread; coalesced.</li>
  * <li>{@link #close} frees everything; called once by the carrier's own thread at exit.</li>
  * </ul>
@@ -36,6 +38,8 @@ import java.util.function.BooleanSupplier;
  *                                                              for) if the park ends without it
  *  poll              one epoll_wait                            one io_uring_enter: submits what the
  *                                                              parks prepared, reaps completions
+ *  busy poll, empty  epoll_wait (a syscall): backed off         a CQ read, no syscall unless parks
+ *                                                              prepared requests: every interval
  *  wakeup            eventfd write (coalesced)                 eventfd write the ring reads (coalesced)
  * </pre>
  */
@@ -54,6 +58,14 @@ interface Backend {
 
     /** Monitor only: a non-blocking {@link #poll} while the serving thread runs a task; may skip; leaves a wake-up pending. */
     int pollFromMonitor() throws IOException;
+
+    /**
+     * True when a non-blocking {@link #poll} that finds nothing costs a system call anyway
+     * (epoll), so a busy carrier may poll less often while polls find nothing
+     * ({@code Carrier.POLL_BACKOFF_MAX}); false when such a poll is a memory read and every poll
+     * also submits what parks prepared (io_uring: polling less would delay their requests).
+     */
+    boolean emptyPollIsCostly();
 
     /** Ends a poll in progress, or the next one. Any thread; never blocks. */
     void wakeup();

@@ -22,7 +22,10 @@ import java.util.concurrent.locks.LockSupport;
  *     carrier, hot and without a wake-up;</li>
  * <li>the local ring, refilled from the overflow;</li>
  * <li>the overflow, the shared queue, then half of another carrier's ring, or of its overflow when its ring is empty (steal);</li>
- * <li>every {@code vtloop.pollInterval} tasks, a non-blocking poll and the due timers;</li>
+ * <li>every {@code vtloop.pollInterval} tasks, the due timers and, while polls find events, a
+ *     non-blocking poll; each busy poll that finds none doubles the intervals to the next, up
+ *     to {@code 1 << }{@link #POLL_BACKOFF_MAX} (a carrier busy with work that is not I/O pays
+ *     one syscall per 256 tasks, not per 32), and any poll that finds events resets it;</li>
  * <li>with nothing to run: the due timers; then, if fewer than half of the carriers spin
  *     ({@link Spinners}), spin for up to {@code vtloop.spin} µs, less while spins find nothing
  *     ({@link #spin}): the poller without blocking, the
@@ -105,6 +108,16 @@ final class Carrier {
      * the full spin back at once; the probes cost an idle carrier about 1/16 of the full spin.
      */
     static final int SPIN_PROBE_EVERY = 16;
+    /**
+     * A busy carrier whose non-blocking polls find nothing polls every {@code 2^k}-th
+     * {@code vtloop.pollInterval}, {@code k} one more per empty poll, up to this: with the
+     * default interval, one {@code epoll_wait} per 256 tasks. A poll costs about 0.35 µs here,
+     * about 11 ns per task at every 32nd task, 7% of a yield hand-off on one core (YieldPingPong,
+     * docs/BENCHMARKS.md, session 9); at the cap an event that arrives while the carrier runs
+     * short tasks from its queue waits at most 256 of them (about 80 µs of 0.3 µs tasks) where
+     * it waited 32. The first poll that finds an event, busy or not, restores every interval.
+     */
+    static final int POLL_BACKOFF_MAX = 3;
 
     final CarrierScheduler scheduler;
     final int index;
@@ -129,7 +142,9 @@ final class Carrier {
     /** Tasks past the ring, FIFO; the serving thread adds, it and the {@link Monitor} take. */
     private final ConcurrentLinkedDeque<Runnable> overflow = new ConcurrentLinkedDeque<>();
     private int tick;
-    private int untilPoll;                      // tasks to run before the next non-blocking poll
+    private int untilPoll;                      // tasks to run before the next timer check
+    private int pollBackoff;                    // empty busy polls in a row, capped at POLL_BACKOFF_MAX
+    private int intervalsToPoll = 1;            // timer checks to the next busy poll: 1 << pollBackoff
     /**
      * Tasks begun and ended: odd while a task runs. Written by the serving thread with release
      * (a plain store on x86), read by the {@link Monitor}, which serves this carrier when the same
@@ -289,7 +304,7 @@ final class Carrier {
                 tick++;
                 if (--untilPoll == 0) {
                     untilPoll = pollInterval;
-                    pollEvents(0);
+                    if (--intervalsToPoll == 0) busyPoll();
                     timers.fireDue();
                 }
             }
@@ -534,11 +549,28 @@ final class Carrier {
         stats.monitorEvents += n;   // racy, statistics only
     }
 
-    /** Polls this carrier's poller and dispatches the events; returns the number of events. */
+    /**
+     * The non-blocking poll of a carrier that runs tasks: the next one is {@code 2^k} intervals
+     * later after {@code k} empty ones in a row, when an empty poll costs a system call
+     * ({@link #POLL_BACKOFF_MAX}); an event resets it ({@link #pollEvents}).
+     */
+    private void busyPoll() throws IOException {
+        intervalsToPoll = 1;
+        if (pollEvents(0) == 0 && backend.emptyPollIsCostly()) {
+            pollBackoff = Math.min(pollBackoff + 1, POLL_BACKOFF_MAX);
+            intervalsToPoll = 1 << pollBackoff;
+        }
+    }
+
+    /** Polls this carrier's poller and dispatches the events; returns the number of events (any: resets the busy poll's back-off). */
     private int pollEvents(long timeoutNanos) throws IOException {
         stats.polls++;
         int n = backend.poll(timeoutNanos);
-        stats.events += n;
+        if (n > 0) {
+            stats.events += n;
+            pollBackoff = 0;                     // I/O: busy polls every interval again
+            intervalsToPoll = 1;
+        }
         return n;
     }
 

@@ -14,7 +14,7 @@ import java.util.TreeSet;
  * <tr><th>property</th><th>accepted</th><th>default</th></tr>
  * <tr><td>vtloop.enabled</td><td>true, false</td><td>true</td></tr>
  * <tr><td>vtloop.carriers</td><td>1..1024</td><td>{@code jdk.virtualThreadScheduler.parallelism}, else available processors</td></tr>
- * <tr><td>vtloop.pollInterval</td><td>1..65536 (tasks run between event polls of a busy carrier)</td><td>32</td></tr>
+ * <tr><td>vtloop.pollInterval</td><td>1..65536 (tasks run between event polls of a busy carrier while they find events; on epoll up to 8 times as many while they find none, see {@code Carrier.POLL_BACKOFF_MAX})</td><td>32</td></tr>
  * <tr><td>vtloop.spin</td><td>0..1000000 (the most µs an idle carrier spins looking for work before sleeping; a
  *     carrier whose spins find nothing spins shorter, see {@code Carrier.spin}; at most half of the carriers
  *     spin, none with one carrier; 0: never, see {@code Spinners})</td><td>10</td></tr>

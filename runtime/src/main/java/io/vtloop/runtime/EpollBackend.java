@@ -32,6 +32,8 @@ final class EpollBackend implements Backend {
     @Override
     public void park(FdState s, int dir, long nanos, BooleanSupplier isOpen) { s.park(dir, nanos, isOpen); }
 
+    @Override public boolean emptyPollIsCostly() { return true; }
+
     @Override
     public int poll(long timeoutNanos) throws IOException {
         int n = poller.poll(events, timeoutNanos);

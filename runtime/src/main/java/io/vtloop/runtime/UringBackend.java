@@ -210,6 +210,8 @@ final class UringBackend implements Backend {
         }
     }
 
+    @Override public boolean emptyPollIsCostly() { return false; }
+
     @Override
     public int poll(long timeoutNanos) throws IOException {
         lock();
