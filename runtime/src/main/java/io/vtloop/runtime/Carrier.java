@@ -57,7 +57,11 @@ import java.util.concurrent.locks.LockSupport;
  *                                 (hasQueuedWork: the running thread  (null: stolen)
  *                                 is about to spin for a peer)
  * </pre>
- * Every removal is atomic, so a task leaves the slot exactly once.
+ * Every removal is atomic, so a task leaves the slot exactly once. On a scheduler's only carrier
+ * ({@code alone}) every row but the serving thread's is impossible (no other carrier spins, and the
+ * Monitor moves work only to another carrier), so the get-and-sets there are a load and a release
+ * store, and the ring is polled without its CAS ({@link RunQueue#pollExclusive}): a locked
+ * instruction less per task, about 3% of a one-core yield hand-off (docs/BENCHMARKS.md, session 9).
  *
  * <p>The overflow (a {@code ConcurrentLinkedDeque}: every add and removal one CAS) takes what the
  * ring cannot hold; it is FIFO behind the ring, and other carriers steal from it as from the ring,
@@ -210,7 +214,7 @@ final class Carrier {
                 RUNNEXT.setRelease(this, task);
                 return;
             }
-            if ((task = (Runnable) RUNNEXT.getAndSet(this, task)) == null) return;   // a spinner took it meanwhile
+            if ((task = swapRunnext(task)) == null) return;   // a spinner took it meanwhile
         }
         if (overflowed || !queue.offer(task)) {
             overflowed = true;
@@ -227,7 +231,15 @@ final class Carrier {
 
     /** Takes {@code runnext} if another carrier's spinner did not (a CAS: it may have). */
     Runnable takeRunnext() {
-        return RUNNEXT.getOpaque(this) == null ? null : (Runnable) RUNNEXT.getAndSet(this, null);
+        return RUNNEXT.getOpaque(this) == null ? null : swapRunnext(null);
+    }
+
+    /** Serving thread: replaces {@code runnext}, returning what it held; atomic unless {@code alone} (see the class comment). */
+    private Runnable swapRunnext(Runnable v) {
+        if (!alone) return (Runnable) RUNNEXT.getAndSet(this, v);
+        Runnable old = (Runnable) RUNNEXT.getOpaque(this);
+        RUNNEXT.setRelease(this, v);
+        return old;
     }
 
     /**
@@ -278,10 +290,14 @@ final class Carrier {
     void wakeup() { backend.wakeup(); }
 
     /** Serving thread only: {@code runnext} holds a task and the ring and the overflow are empty. */
-    boolean onlyRunnext() { return hasRunnext() && queue.isEmpty() && overflow.isEmpty(); }
+    boolean onlyRunnext() { return hasRunnext() && queue.isEmpty() && !(overflowed && !overflow.isEmpty()); }
 
-    /** Serving thread only: tasks queued here (runnext, ring or overflow). */
-    boolean hasLocalWork() { return hasRunnext() || !queue.isEmpty() || !overflow.isEmpty(); }
+    /**
+     * Serving thread only: tasks queued here (runnext, ring or overflow). Only this thread adds
+     * to the overflow, setting {@code overflowed} first, so while that is false the overflow is
+     * empty and the deque's walk is skipped.
+     */
+    boolean hasLocalWork() { return hasRunnext() || !queue.isEmpty() || overflowed && !overflow.isEmpty(); }
 
     /**
      * One turn of the loop: run a task, or poll, or sleep. Only the serving thread calls it.
@@ -299,8 +315,7 @@ final class Carrier {
             }
             if (task != null) {
                 stopSpinning();                              // Go's resetspinning
-                run(task);
-                if (!compensation.isHolder(Thread.currentThread())) return true;   // lent to a spare meanwhile
+                if (!run(task)) return true;                 // lent to a spare meanwhile
                 tick++;
                 if (--untilPoll == 0) {
                     untilPoll = pollInterval;
@@ -329,16 +344,19 @@ final class Carrier {
         if (scheduler.spinners.stop() && scheduler.hasSurplus()) scheduler.wake(this);
     }
 
-    private void run(Runnable task) {
+    /** Runs {@code task}; false when the carrier was lent to a spare meanwhile (this thread serves it no more). */
+    private boolean run(Runnable task) {
         stats.tasks++;
         yielding = false;
         long seq = (long) TASK_SEQ.getOpaque(this);
         TASK_SEQ.setRelease(this, seq + 1);          // odd: running
+        boolean held;
         try {
             runTask(task);
         } finally {
-            if (compensation.isHolder(Thread.currentThread())) TASK_SEQ.setRelease(this, seq + 2);
+            if (held = compensation.isHolder(Thread.currentThread())) TASK_SEQ.setRelease(this, seq + 2);
         }
+        return held;
     }
 
     /** The running task's thread lends this carrier to a spare ({@link Compensation#lend}): no task runs here now. */
@@ -394,7 +412,7 @@ final class Carrier {
     /** The ring (topped up from the overflow), the overflow, the shared queue, a steal. */
     private Runnable nextQueued() {
         Runnable t;
-        if ((t = queue.poll()) != null) {
+        if ((t = alone ? queue.pollExclusive() : queue.poll()) != null) {
             if (overflowed) topUp();
             return t;
         }
@@ -537,11 +555,13 @@ final class Carrier {
      * Called by the {@link Monitor} while this carrier's current task has run too long: takes
      * what the carrier owns off it (its queued tasks go to the shared queue, its due timers
      * fire, its poller's events are dispatched, waking threads onto other carriers) so that
-     * nothing waits for the thread that serves it. Any thread but the serving one.
+     * nothing waits for the thread that serves it. Any thread but the serving one; never for a
+     * scheduler's only carrier (the Monitor moves work only to another carrier), whose serving thread
+     * takes its runnext and ring without atomics.
      */
     void serveWhileBusy() throws IOException {
         Runnable t;
-        if ((t = takeRunnext()) != null) scheduler.injectFromMonitor(t);
+        if ((t = (Runnable) RUNNEXT.getAndSet(this, null)) != null) scheduler.injectFromMonitor(t);   // atomic even when alone
         while ((t = queue.poll()) != null) scheduler.injectFromMonitor(t);
         while ((t = overflow.pollFirst()) != null) scheduler.injectFromMonitor(t);
         timers.fireDue();

@@ -18,6 +18,8 @@ import java.lang.invoke.VarHandle;
  *  poll()             owner     CAS h -> h+1    read          returns slot[h]
  *  stealInto(q)       other     CAS h -> h+n    read          moves n = ceil(size/2) tasks to q
  *                                                             (q's owner is the caller)
+ *  pollExclusive()    owner     h+1 (release)   read          returns slot[h]; only while no other
+ *                                                             thread can consume (see the method)
  * </pre>
  * Invariant: {@code 0 <= tail - head <= CAPACITY}; indices grow without bound (int
  * overflow wraps consistently, only differences are used).
@@ -62,6 +64,22 @@ public final class RunQueue {
             Runnable r = (Runnable) SLOT.getOpaque(slots, h & MASK);
             if (HEAD.compareAndSet(this, h, h + 1)) return r;
         }
+    }
+
+    /**
+     * Owner only, and only while no other thread can take from this queue: {@link #poll} without
+     * the CAS (a locked instruction per task). For the ring of a scheduler's only carrier, which
+     * nothing steals from and the {@code Monitor} never drains (it moves work only to another
+     * carrier); the thread serving that carrier changes only through {@code Compensation}'s
+     * volatile hand-over, which orders this plain read-modify-write of {@code head} with the next.
+     */
+    public Runnable pollExclusive() {
+        int h = (int) HEAD.getOpaque(this);
+        int t = (int) TAIL.getOpaque(this);
+        if (t == h) return null;
+        Runnable r = (Runnable) SLOT.getOpaque(slots, h & MASK);
+        HEAD.setRelease(this, h + 1);                     // offer's acquire of head: the slot is read before it is reused
+        return r;
     }
 
     /**
