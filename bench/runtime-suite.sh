@@ -5,8 +5,9 @@
 #   mvn -B -ntp verify -pl bench -am        (bench/target/benchmarks.jar, agent/target/vtloop-agent.jar)
 # first. Usage:
 #   bench/runtime-suite.sh [--quick|--full] [--forks N] [--cores 1,2] [--only REGEX] [--out DIR]
-#     --quick   2 forks, 2 x 0.5 s warm-up + 3 x 0.5 s measured iterations per fork (default; 64 forks x 2.5 s + start-ups)
+#     --quick   2 forks, 2 x 0.5 s warm-up + 3 x 0.5 s measured iterations per fork (default)
 #     --full    5 forks, 5 x 1 s warm-up + 5 x 1 s measured (~30 min)
+#               (either way WakeFromIdle warms up at least 8 x 1 s: see warmup() below)
 #     --forks N, --wi N, --i N, --time T   override the mode's forks, iterations and iteration time (JMH syntax: 500ms, 1s)
 #     --cores   which rows to run: 1 (taskset -c 0), 2 (taskset -c 0,1), or 1,2 (default)
 #     --only    a regex on the benchmark class names (e.g. 'SyncQueue|Yield')
@@ -81,6 +82,17 @@ launches=$(( forks * ${#cores[@]} * ${#benches[@]} * 2 ))
 echo "runtime-suite: $mode, ${#benches[@]} benchmarks x ${#cores[@]} core counts x 2 schedulers x $forks forks = $launches launches" \
      "(-wi $wi -i $iters, $itime each); output $out" >&2
 
+# Warm-up by work done, not by time alone: a benchmark whose op includes an idle spell
+# (WakeFromIdle: 0.5 ms per op) runs about 1,800 ops in the quick mode's 2 x 0.5 s, where the
+# others run millions, and its wake-up path is then still being compiled while it is measured.
+# Measured (docs/BENCHMARKS.md, session 9, wake-warmup): vtloop/JDK mean 1.52 (start) after the
+# quick warm-up, 0.90 after 8 x 1 s; the JDK's own mean 21.4 -> 13.5 us. Such a benchmark gets
+# at least 8 x 1 s of warm-up in every mode, on both schedulers.
+slow_ops='^WakeFromIdle$'
+warmup() {
+  if [[ "$1" =~ $slow_ops ]]; then echo "-wi $(( wi > 8 ? wi : 8 )) -w 1s"; else echo "-wi $wi -w $itime"; fi
+}
+
 n=0
 for ((fork = 1; fork <= forks; fork++)); do
   if (( fork % 2 )); then order=(jdk vtloop); else order=(vtloop jdk); fi
@@ -92,7 +104,7 @@ for ((fork = 1; fork <= forks; fork++)); do
         name="f$fork-c$c-$b-$s"
         echo "[$n/$launches] fork $fork, $c core(s), $b.$s" >&2
         if ! taskset -c "$cpus" "$java" -jar "$jar" "^io\\.vtloop\\.bench\\.runtime\\.$b\\.$s\$" \
-            -f 1 -wi "$wi" -w "$itime" -i "$iters" -r "$itime" -foe true \
+            -f 1 $(warmup "$b") -i "$iters" -r "$itime" -foe true \
             -jvmArgsPrepend "-Djdk.virtualThreadScheduler.parallelism=$c -Dvtloop.carriers=$c -Dvtloop.bench.cores=$c" \
             -rf json -rff "$out/raw/$name.json" > "$out/raw/$name.log" 2>&1; then
           echo "runtime-suite.sh: $b.$s failed on $c core(s); from $out/raw/$name.log:" >&2
@@ -127,7 +139,7 @@ for path in sorted(glob.glob(os.path.join(out, "raw", "*.json"))):
         forks_by_key[key][sched].append({"fork": fork, "score": pm["score"], "error": pm["scoreError"],
                                          "unit": pm["scoreUnit"], "iterations": iterations,
                                          "percentiles": pm.get("scorePercentiles"),
-                                         "jvmArgs": r.get("jvmArgs", [])})
+                                         "mode": r.get("mode"), "jvmArgs": r.get("jvmArgs", [])})
 
 def fmt(x):
     return f"{x:,.0f}" if x >= 100 else f"{x:,.1f}" if x >= 10 else f"{x:,.2f}"
@@ -135,7 +147,7 @@ def fmt(x):
 rows, md = [], []
 md.append(f"Runtime suite ({mode}): commit {commit}, started {started}, {ncpu} CPUs, load average {load0} at the start, "
           f"{load1} at the end; {jvm}.")
-md.append(f"{forks} interleaved forks per cell, each -wi {wi} -i {iters} x {itime}; cell = median of the forks' "
+md.append(f"{forks} interleaved forks per cell, each -wi {wi} -i {iters} x {itime} (WakeFromIdle: at least 8 x 1 s of warm-up); cell = median of the forks' "
           "scores (min-max); ratio = vtloop median / JDK median (range: min vtloop / max JDK - max vtloop / min JDK). "
           "Time per op: lower is better, ratio > 1.00 = vtloop slower.")
 md.append("")
@@ -161,6 +173,23 @@ for key in sorted(forks_by_key, key=lambda k: (k[0], k[1], k[2])):
                  "vtloop": {"median": med["vtloop"], "min": min(s["vtloop"]), "max": max(s["vtloop"])},
                  "ratio": ratio, "ratio_range": [lo, hi], "slower": ratio > 1.0,
                  "forks": d})
+# Sample-time rows: the score is a mean, which a few multi-millisecond outliers (JIT, GC or the
+# host, on either scheduler) move by more than the difference; their percentiles, too.
+pct_rows = [r for r in rows if all(f["mode"] == "sample" and f["percentiles"] for k in ("jdk", "vtloop") for f in r["forks"][k])]
+if pct_rows:
+    md.append("")
+    md.append("Sample-time rows, percentiles of each fork's samples (cell = median over the forks; ratio = vtloop / JDK):")
+    md.append("")
+    md.append("| workload | cores | JDK p50 | vtloop p50 | p50 ratio | JDK p90 | vtloop p90 | p90 ratio | JDK p99 | vtloop p99 | p99 ratio |")
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in pct_rows:
+        cells = []
+        for q in ("50.0", "90.0", "99.0"):
+            m = {k: statistics.median(f["percentiles"][q] for f in r["forks"][k]) for k in ("jdk", "vtloop")}
+            cells += [fmt(m["jdk"]), fmt(m["vtloop"]), f"{m['vtloop'] / m['jdk']:.2f}"]
+            r.setdefault("percentile_ratios", {})[q] = m["vtloop"] / m["jdk"]
+        name = r["benchmark"] + (f" ({r['params']})" if r["params"] else "")
+        md.append(f"| {name} | {r['cores']} | " + " | ".join(cells) + " |")
 slower = [r for r in rows if r["slower"]]
 md.append("")
 md.append(f"{len(slower)} of {len(rows)} rows have vtloop slower than the JDK." if slower
