@@ -7,7 +7,7 @@
 #   bench/runtime-suite.sh [--quick|--full] [--forks N] [--cores 1,2] [--only REGEX] [--out DIR]
 #     --quick   2 forks, 2 x 0.5 s warm-up + 3 x 0.5 s measured iterations per fork (default)
 #     --full    5 forks, 5 x 1 s warm-up + 5 x 1 s measured (~30 min)
-#               (either way WakeFromIdle warms up at least 8 x 1 s: see warmup() below)
+#               (either way WakeFromIdle warms up at least 8 x 1 s and measures 5 x 1 s: see warmup() below)
 #     --forks N, --wi N, --i N, --time T   override the mode's forks, iterations and iteration time (JMH syntax: 500ms, 1s)
 #     --cores   which rows to run: 1 (taskset -c 0), 2 (taskset -c 0,1), or 1,2 (default)
 #     --only    a regex on the benchmark class names (e.g. 'SyncQueue|Yield')
@@ -87,10 +87,16 @@ echo "runtime-suite: $mode, ${#benches[@]} benchmarks x ${#cores[@]} core counts
 # others run millions, and its wake-up path is then still being compiled while it is measured.
 # Measured (docs/BENCHMARKS.md, session 9, wake-warmup): vtloop/JDK mean 1.52 (start) after the
 # quick warm-up, 0.90 after 8 x 1 s; the JDK's own mean 21.4 -> 13.5 us. Such a benchmark gets
-# at least 8 x 1 s of warm-up in every mode, on both schedulers.
+# at least 8 x 1 s of warm-up in every mode, on both schedulers, and at least 5 x 1 s measured:
+# its score is a mean over about 1,800 samples a second, where one sample of 1-3 ms (the JIT or
+# the kernel's tick on a busy core, on either scheduler; 0-3 per iteration were seen) moves a 0.5 s
+# iteration's mean by 10-30%.
 slow_ops='^WakeFromIdle$'
 warmup() {
   if [[ "$1" =~ $slow_ops ]]; then echo "-wi $(( wi > 8 ? wi : 8 )) -w 1s"; else echo "-wi $wi -w $itime"; fi
+}
+measurement() {
+  if [[ "$1" =~ $slow_ops ]]; then echo "-i $(( iters > 5 ? iters : 5 )) -r 1s"; else echo "-i $iters -r $itime"; fi
 }
 
 n=0
@@ -104,7 +110,7 @@ for ((fork = 1; fork <= forks; fork++)); do
         name="f$fork-c$c-$b-$s"
         echo "[$n/$launches] fork $fork, $c core(s), $b.$s" >&2
         if ! taskset -c "$cpus" "$java" -jar "$jar" "^io\\.vtloop\\.bench\\.runtime\\.$b\\.$s\$" \
-            -f 1 $(warmup "$b") -i "$iters" -r "$itime" -foe true \
+            -f 1 $(warmup "$b") $(measurement "$b") -foe true \
             -jvmArgsPrepend "-Djdk.virtualThreadScheduler.parallelism=$c -Dvtloop.carriers=$c -Dvtloop.bench.cores=$c" \
             -rf json -rff "$out/raw/$name.json" > "$out/raw/$name.log" 2>&1; then
           echo "runtime-suite.sh: $b.$s failed on $c core(s); from $out/raw/$name.log:" >&2
@@ -147,7 +153,7 @@ def fmt(x):
 rows, md = [], []
 md.append(f"Runtime suite ({mode}): commit {commit}, started {started}, {ncpu} CPUs, load average {load0} at the start, "
           f"{load1} at the end; {jvm}.")
-md.append(f"{forks} interleaved forks per cell, each -wi {wi} -i {iters} x {itime} (WakeFromIdle: at least 8 x 1 s of warm-up); cell = median of the forks' "
+md.append(f"{forks} interleaved forks per cell, each -wi {wi} -i {iters} x {itime} (WakeFromIdle: at least 8 x 1 s of warm-up, 5 x 1 s measured); cell = median of the forks' "
           "scores (min-max); ratio = vtloop median / JDK median (range: min vtloop / max JDK - max vtloop / min JDK). "
           "Time per op: lower is better, ratio > 1.00 = vtloop slower.")
 md.append("")
