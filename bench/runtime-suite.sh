@@ -88,9 +88,8 @@ echo "runtime-suite: $mode, ${#benches[@]} benchmarks x ${#cores[@]} core counts
 # Measured (docs/BENCHMARKS.md, session 9, wake-warmup): vtloop/JDK mean 1.52 (start) after the
 # quick warm-up, 0.90 after 8 x 1 s; the JDK's own mean 21.4 -> 13.5 us. Such a benchmark gets
 # at least 8 x 1 s of warm-up in every mode, on both schedulers, and at least 5 x 1 s measured:
-# its score is a mean over about 1,800 samples a second, where one sample of 1-3 ms (the JIT or
-# the kernel's tick on a busy core, on either scheduler; 0-3 per iteration were seen) moves a 0.5 s
-# iteration's mean by 10-30%.
+# its score is a mean over about 1,700 samples a second, where one sample of 0.4-4 ms (seen on
+# either scheduler, 0-3 per 0.5 s iteration) moves a 0.5 s iteration's mean by up to 30%.
 slow_ops='^WakeFromIdle$'
 warmup() {
   if [[ "$1" =~ $slow_ops ]]; then echo "-wi $(( wi > 8 ? wi : 8 )) -w 1s"; else echo "-wi $wi -w $itime"; fi
