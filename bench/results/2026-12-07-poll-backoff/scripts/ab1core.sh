@@ -4,6 +4,7 @@
 # in a folder of its own whose agent/target/vtloop-agent.jar is that variant's jar, so the
 # benchmark's relative -javaagent (Suite.AGENT) loads it and nothing else.
 #   JARS=dir VARS="new excl" BENCHES="YieldPingPong LockContention" scripts/ab1core.sh OUT [ROUNDS]
+# WARM and MEAS override the JMH warm-up and measurement options (default -wi 3 -w 500ms, -i 4 -r 500ms).
 cd "$(git rev-parse --show-toplevel)"
 J=$(scripts/find-jdk.sh)/bin/java
 jar=$PWD/bench/target/benchmarks.jar
@@ -17,7 +18,7 @@ for r in $(seq 1 "$rounds"); do
     for k in $(seq 0 $(( ${#vars[@]} - 1 ))); do
       v=${vars[$(( (k + r) % ${#vars[@]} ))]}
       if [ "$v" = jdk ]; then m=jdk; else m=vtloop; fi
-      (cd "$work/$v" && taskset -c 0 "$J" -jar "$jar" "^io\\.vtloop\\.bench\\.runtime\\.$b\\.$m\$" -f 1 -wi 3 -w 500ms -i 4 -r 500ms -foe true \
+      (cd "$work/$v" && taskset -c 0 "$J" -jar "$jar" "^io\\.vtloop\\.bench\\.runtime\\.$b\\.$m\$" -f 1 ${WARM:--wi 3 -w 500ms} ${MEAS:--i 4 -r 500ms} -foe true \
         -jvmArgsPrepend "-Djdk.virtualThreadScheduler.parallelism=1 -Dvtloop.carriers=1 -Dvtloop.bench.cores=1" \
         -rf json -rff "$out/$b-$v-r$r.json" > "$out/$b-$v-r$r.log" 2>&1) || echo "FAILED $b $v $r"
     done
