@@ -61,7 +61,8 @@ import java.util.concurrent.locks.LockSupport;
  * ({@code alone}) every row but the serving thread's is impossible (no other carrier spins, and the
  * Monitor moves work only to another carrier), so the get-and-sets there are a load and a release
  * store, and the ring is polled without its CAS ({@link RunQueue#pollExclusive}): a locked
- * instruction less per task, about 3% of a one-core yield hand-off (docs/BENCHMARKS.md, session 9).
+ * instruction less per task (a one-core yield round trip 283 → 270 ns with the two other per-task
+ * trims of that change, docs/BENCHMARKS.md, session 9's one-core A/B).
  *
  * <p>The overflow (a {@code ConcurrentLinkedDeque}: every add and removal one CAS) takes what the
  * ring cannot hold; it is FIFO behind the ring, and other carriers steal from it as from the ring,
@@ -116,7 +117,7 @@ final class Carrier {
      * A busy carrier whose non-blocking polls find nothing polls every {@code 2^k}-th
      * {@code vtloop.pollInterval}, {@code k} one more per empty poll, up to this: with the
      * default interval, one {@code epoll_wait} per 256 tasks. A poll costs about 0.35 µs here,
-     * about 11 ns per task at every 32nd task, 7% of a yield hand-off on one core (YieldPingPong,
+     * about 11 ns per task at every 32nd task, 7% of a yield round trip on one core (YieldPingPong,
      * docs/BENCHMARKS.md, session 9); at the cap an event that arrives while the carrier runs
      * short tasks from its queue waits at most 256 of them (about 80 µs of 0.3 µs tasks) where
      * it waited 32. The first poll that finds an event, busy or not, restores every interval.
@@ -290,14 +291,16 @@ final class Carrier {
     void wakeup() { backend.wakeup(); }
 
     /** Serving thread only: {@code runnext} holds a task and the ring and the overflow are empty. */
-    boolean onlyRunnext() { return hasRunnext() && queue.isEmpty() && !(overflowed && !overflow.isEmpty()); }
+    boolean onlyRunnext() { return hasRunnext() && queue.isEmpty() && !overflowHolds(); }
+
+    /** Serving thread only: tasks queued here (runnext, ring or overflow). */
+    boolean hasLocalWork() { return hasRunnext() || !queue.isEmpty() || overflowHolds(); }
 
     /**
-     * Serving thread only: tasks queued here (runnext, ring or overflow). Only this thread adds
-     * to the overflow, setting {@code overflowed} first, so while that is false the overflow is
-     * empty and the deque's walk is skipped.
+     * Serving thread only: the overflow holds tasks. Only this thread adds to it, setting
+     * {@code overflowed} first, so while that is false the deque is empty and its walk is skipped.
      */
-    boolean hasLocalWork() { return hasRunnext() || !queue.isEmpty() || overflowed && !overflow.isEmpty(); }
+    private boolean overflowHolds() { return overflowed && !overflow.isEmpty(); }
 
     /**
      * One turn of the loop: run a task, or poll, or sleep. Only the serving thread calls it.
