@@ -155,7 +155,7 @@ public final class PollerHooks {
         StringBuilder sb = new StringBuilder("vtloop: no I/O poller threads; each of the ").append(s.carriers())
                 .append(" carriers (vtloop-carrier-N) polls its own ").append(s.backend())
                 .append(" between the virtual threads it runs").append(nl);
-        var io = java.util.Set.of("polls", "events", "staleEvents", "sleeps", "wakeups", "skippedSyscalls",
+        var io = java.util.Set.of("polls", "events", "staleEvents", "sleeps", "parkedSleeps", "wakeups", "skippedSyscalls",
                 "ringReads", "ringCancels");
         s.counters().forEach((k, v) -> {
             if (io.contains(k)) sb.append("  ").append(k).append('=').append(v).append(nl);

@@ -67,6 +67,14 @@ interface Backend {
      */
     boolean emptyPollIsCostly();
 
+    /**
+     * True when a poll can report nothing but events of {@link #register registered} fds (and
+     * a {@link #wakeup}): a carrier with no fd registered then sleeps parked, not in the poller,
+     * and skips its polls ({@code Carrier.pollerIdle}). False when a {@link #park} arms what a
+     * poll reports without registering (io_uring).
+     */
+    boolean reportsOnlyRegistered();
+
     /** Ends a poll in progress, or the next one. Any thread; never blocks. */
     void wakeup();
 

@@ -25,18 +25,46 @@ import java.util.concurrent.locks.LockSupport;
  * <li>every {@code vtloop.pollInterval} tasks, the due timers and, while polls find events, a
  *     non-blocking poll; each busy poll that finds none doubles the intervals to the next, up
  *     to {@code 1 << }{@link #POLL_BACKOFF_MAX} (a carrier busy with work that is not I/O pays
- *     one syscall per 256 tasks, not per 32), and any poll that finds events resets it;</li>
+ *     one syscall per 256 tasks, not per 32), and any poll that finds events resets it; no poll
+ *     while the poller watches no fd;</li>
  * <li>with nothing to run: the due timers; then, if fewer than half of the carriers spin
  *     ({@link Spinners}), spin for up to {@code vtloop.spin} µs, less while spins find nothing
  *     ({@link #spin}): the poller without blocking, the
  *     shared queue, steals, and another carrier's {@code runnext} once it waited
  *     {@link #RUNNEXT_GRACE_NANOS}; then sleep in one {@code epoll_wait} ({@code io_uring_enter}
  *     on io_uring; it returns at once when events are pending) until an event, the next timer,
- *     or a wake-up.</li>
+ *     or a wake-up; parked instead while the poller watches no fd (below).</li>
  * </ol>
  * A virtual thread woken by an event is queued on the carrier that polled the event. Going to
  * sleep and being woken follow {@link WakeupGate}'s protocol, spinning and waking a spinner
  * {@link Spinners}'; the native wake-up is itself coalesced (at most one eventfd write per sleep).
+ *
+ * <p>A carrier whose poller watches nothing ({@link #pollerIdle}: no fd registered with its epoll)
+ * sleeps parked instead ({@code LockSupport.parkNanos} to its next timer), and its wakers unpark it
+ * instead of writing the eventfd: Go's rule that only a thread with network waiters blocks in
+ * netpoll while the others sleep on a futex note. A wake-up from idle costs a futex wake, as a
+ * worker of the JDK's pool, instead of an eventfd write, an {@code epoll_wait} return and the
+ * eventfd's read (one-core round trip 4.1-4.5 µs against 5.3; WakeFromIdle unpark p50 7.9 µs
+ * against the JDK's 9.0 and the poller sleep's 10.2: docs/BENCHMARKS.md, session 10). Such a
+ * carrier also skips its busy and spinning polls, which could find nothing.
+ * <pre>
+ *  sleeper S (serving thread)                    waker W (any other thread)
+ *  1. pollerIdle: parkedSleeper = S, before      claim (WakeupGate: CAS sleeping true -> false),
+ *     WakeupGate step 1 (its store, then a          then read parkedSleeper: S -> unpark(S);
+ *     fence)                                        null -> eventfd write (S polls, or has woken)
+ *  2. re-check every queue, closed, and          wakeup() (reclaim, close, a registration by a
+ *     wakeRequested: any -> 5                       thread not serving S's carrier):
+ *  3. park until claimed (sleeping false),          wakeRequested = true, fence, read parkedSleeper:
+ *     wakeRequested, or the next timer              S -> unpark(S); null -> eventfd write
+ *  5. awoke(): parkedSleeper = null,
+ *     wakeRequested = false, then WakeupGate step 5
+ * </pre>
+ * A claim reads {@code parkedSleeper} after its CAS read the gate's store, which follows S's write of
+ * it, so it finds S (or null once S has woken by itself; the eventfd write is then one spurious
+ * poll return). {@code wakeRequested} and {@code parkedSleeper} are a Dekker pair: S sees the
+ * request in step 2, or W sees S and unparks it. An unpark meant for an earlier sleep only costs
+ * S one more look. A registration by S's own carrier needs neither: S is running, not asleep,
+ * and its next sleep polls. Tests: stress/ {@code ParkedSleepWakeupTest}, {@code ParkedSleepClaimTest}.
  *
  * <p>{@code runnext} never starves the ring: a chain of tasks each taken from {@code runnext}
  * (a ping-pong) shares one turn (Go's {@code inheritTime}) of {@link #RUNNEXT_CHAIN} tasks, after
@@ -143,6 +171,12 @@ final class Carrier {
     final Backend backend;
     private final int pollInterval;
     private final WakeupGate gate = new WakeupGate();
+    /** Fds registered with this carrier's poller ({@link #fdRegistered}); while none is, it sleeps parked. */
+    @SuppressWarnings("unused") private volatile int registeredFds;
+    /** The serving thread while it sleeps parked instead of polling ({@link #sleepParked}); else null. */
+    private volatile Thread parkedSleeper;
+    /** A {@link #wakeup} came since the serving thread last woke: a parked sleep ends or is not begun. */
+    private volatile boolean wakeRequested;
     final Timers timers = new Timers(this);
     /** Tasks past the ring, FIFO; the serving thread adds, it and the {@link Monitor} take. */
     private final ConcurrentLinkedDeque<Runnable> overflow = new ConcurrentLinkedDeque<>();
@@ -156,11 +190,12 @@ final class Carrier {
      * odd value stays for longer than {@code vtloop.stallMillis}.
      */
     @SuppressWarnings("unused") private volatile long taskSeq;
-    private static final java.lang.invoke.VarHandle TASK_SEQ;
+    private static final java.lang.invoke.VarHandle TASK_SEQ, REGISTERED_FDS;
     static {
         try {
             TASK_SEQ = MethodHandles.lookup().findVarHandle(Carrier.class, "taskSeq", long.class);
             RUNNEXT = MethodHandles.lookup().findVarHandle(Carrier.class, "runnext", Runnable.class);
+            REGISTERED_FDS = MethodHandles.lookup().findVarHandle(Carrier.class, "registeredFds", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -274,10 +309,16 @@ final class Carrier {
     /** Whether {@code runnext} holds a task (a racy look, for spinners). */
     boolean hasRunnext() { return RUNNEXT.getOpaque(this) != null; }
 
-    /** Wakes this carrier if it sleeps in its poller; returns true if this call woke it. */
+    /** Wakes this carrier if it sleeps (polling or parked); returns true if this call woke it. */
     boolean wakeIfSleeping() {
         if (gate.claimWakeup()) {
-            backend.wakeup();
+            Thread t = parkedSleeper;       // written before the claimed sleep's gate store: its sleeper, or null
+            if (t != null) {
+                LockSupport.unpark(t);
+                stats.unparksSent++;        // racy, statistics only
+            } else {
+                backend.wakeup();
+            }
             stats.wakeupsSent++;   // racy, statistics only
             return true;
         }
@@ -287,8 +328,45 @@ final class Carrier {
     /** Whether this carrier sleeps in its poller (the {@link Monitor}'s view). */
     boolean isSleeping() { return gate.isSleeping(); }
 
-    /** Ends this carrier's current or next poll, whether it sleeps or not (reclaim, close). */
-    void wakeup() { backend.wakeup(); }
+    /**
+     * Ends this carrier's current or next sleep, whether it sleeps or not, parked or polling
+     * (reclaim, close, a registration from another thread). Returns true when it unparked a
+     * parked sleeper (stress/ tests); otherwise it woke the poller.
+     */
+    boolean wakeup() {
+        wakeRequested = true;
+        VarHandle.fullFence();   // Dekker with sleepParked: the request before the sleeper is read
+        Thread t = parkedSleeper;
+        if (t != null) {
+            LockSupport.unpark(t);
+            return true;
+        }
+        backend.wakeup();
+        return false;
+    }
+
+    /**
+     * A thread registered an fd with this carrier's poller (a park, in {@code Readiness.register}):
+     * counted until {@link #fdForgotten}. Registered by another thread than the one serving this
+     * carrier (a park off the carriers), it wakes this carrier, which may sleep parked and so
+     * would not see the fd's events.
+     */
+    void fdRegistered() {
+        REGISTERED_FDS.getAndAdd(this, 1);
+        if (!servedByCurrentThread()) wakeup();   // its request is published after the count
+    }
+
+    /** A registered fd was forgotten (closed): the poller no longer reports it. */
+    void fdForgotten() { REGISTERED_FDS.getAndAdd(this, -1); }
+
+    /**
+     * True while nothing but a wake-up can end a sleep in this carrier's poller: no fd is
+     * registered with it and its backend reports only registered fds (epoll; io_uring's parks
+     * arm requests without registering). Such a carrier neither sleeps in the poller nor polls it.
+     */
+    boolean pollerIdle() {
+        return (int) REGISTERED_FDS.getVolatile(this) == 0 && backend.reportsOnlyRegistered();
+    }
 
     /** Serving thread only: {@code runnext} holds a task and the ring and the overflow are empty. */
     boolean onlyRunnext() { return hasRunnext() && queue.isEmpty() && !overflowHolds(); }
@@ -448,7 +526,8 @@ final class Carrier {
         if (!mayBlock()) return null;
         stats.sleeps++;
         try {
-            pollEvents(timeout);
+            if (parkedSleeper != null) sleepParked(timeout);
+            else pollEvents(timeout);
         } finally {
             awoke();
         }
@@ -473,12 +552,36 @@ final class Carrier {
             spinning = false;
             scheduler.spinners.stop();
         }
+        boolean parked = pollerIdle();
+        if (parked) parkedSleeper = Thread.currentThread();   // before the gate's store: a claimer reads it after its CAS
         gate.prepareToSleep();
-        if (scheduler.hasWorkFor(this) || scheduler.isClosed()) {
+        if (scheduler.hasWorkFor(this) || scheduler.isClosed() || parked && wakeRequested) {   // Dekker with wakeup
             awoke();
             return false;
         }
         return true;
+    }
+
+    /** Whether the coming sleep, {@link #mayBlock} having said yes, parks instead of polling (stress/ tests). */
+    boolean sleepsParked() { return parkedSleeper != null; }
+
+    /**
+     * Sleeps parked (see the class comment): until a waker claims the sleep, a {@link #wakeup},
+     * or the next timer ({@code timeoutNanos}, -1: none). An unpark that belongs to nothing here
+     * (a permit left by an earlier claim) only costs one more look.
+     */
+    private void sleepParked(long timeoutNanos) {
+        stats.parkedSleeps++;
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (gate.isSleeping() && !wakeRequested) {
+            if (timeoutNanos < 0) {
+                LockSupport.park(gate);
+            } else {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return;
+                LockSupport.parkNanos(gate, left);
+            }
+        }
     }
 
     /**
@@ -487,6 +590,8 @@ final class Carrier {
      * Returns true when this unparked the monitor (tests).
      */
     boolean awoke() {
+        parkedSleeper = null;
+        wakeRequested = false;      // what the request published is looked at from here on
         spinning = gate.awake();
         return scheduler.carrierAwake();
     }
@@ -520,7 +625,7 @@ final class Carrier {
         for (Carrier c : all) runnextSeq[c.index] = -1;
         do {
             Runnable t;
-            if (pollEvents(0) > 0 && hasLocalWork()) return spinFound(null);
+            if (!pollerIdle() && pollEvents(0) > 0 && hasLocalWork()) return spinFound(null);
             if ((t = scheduler.pollInjected()) != null || (t = scheduler.steal(this)) != null) return spinFound(t);
             for (Carrier c : all) {                          // runnext of a carrier stuck in one task
                 if (c == this || !c.hasRunnext()) continue;
@@ -579,6 +684,7 @@ final class Carrier {
      */
     private void busyPoll() throws IOException {
         intervalsToPoll = 1;
+        if (pollerIdle()) return;                 // nothing it could report
         if (pollEvents(0) == 0 && backend.emptyPollIsCostly()) {
             pollBackoff = Math.min(pollBackoff + 1, POLL_BACKOFF_MAX);
             intervalsToPoll = 1 << pollBackoff;

@@ -273,7 +273,7 @@ public final class CarrierScheduler implements VtloopScheduler {
     void park(int fd, int dir, long nanos, BooleanSupplier isOpen) throws IOException {
         Carrier c = currentCarrier();
         if (c == null) c = carriers[Math.floorMod(fd, carriers.length)];
-        readiness.park(fd, dir, nanos, isOpen, c.backend);
+        readiness.park(fd, dir, nanos, isOpen, c);
     }
 
     /**

@@ -13,10 +13,12 @@ final class CarrierStats {
     long polls;            // poller waits, blocking or not
     long events;           // fd events dispatched
     long staleEvents;      // events of a forgotten registration, dropped
-    long sleeps;           // blocking waits in the poller
+    long sleeps;           // sleeps, in the poller or parked
+    long parkedSleeps;     // sleeps parked instead of in the poller: it watched no fd (Carrier.sleepParked)
     long spins;            // times it spun looking for work before sleeping (Spinners)
     long spinsEmpty;       // spins that found nothing in their full length (each halves the next; Carrier.spin)
-    long wakeupsSent;      // wake-ups of this carrier's poller by other threads
+    long wakeupsSent;      // wake-ups of this carrier's sleep by other threads (WakeupGate claims)
+    long unparksSent;      // of those, the ones that unparked a parked sleeper instead of writing the eventfd
     long skippedSyscalls;  // reads/writes not issued: fd known not ready
     long timersFired;      // park timeouts fired from this carrier
     long timersCancelled;  // park timeouts cancelled before firing
@@ -34,9 +36,11 @@ final class CarrierStats {
         m.merge("events", events, Long::sum);
         m.merge("staleEvents", staleEvents, Long::sum);
         m.merge("sleeps", sleeps, Long::sum);
+        m.merge("parkedSleeps", parkedSleeps, Long::sum);
         m.merge("spins", spins, Long::sum);
         m.merge("spinsEmpty", spinsEmpty, Long::sum);
         m.merge("wakeups", wakeupsSent, Long::sum);
+        m.merge("wakeupsUnparked", unparksSent, Long::sum);
         m.merge("skippedSyscalls", skippedSyscalls, Long::sum);
         m.merge("timersFired", timersFired, Long::sum);
         m.merge("timersCancelled", timersCancelled, Long::sum);

@@ -26,6 +26,8 @@ final class EpollBackend implements Backend {
 
     @Override public String name() { return "epoll"; }
 
+    @Override public boolean reportsOnlyRegistered() { return true; }
+
     @Override
     public void register(FdState s) throws IOException { poller.register(s.fd, s.token()); }
 

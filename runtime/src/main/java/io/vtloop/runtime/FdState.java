@@ -105,6 +105,16 @@ public class FdState {   // not final only for stress/'s control subclass: see p
     private final int[] states = new int[2];
     private volatile boolean noSkip;   // a reason of rule 1 or 3 was seen: never skip, never record DRAINED
     private final Thread[] waiters = new Thread[2];
+    /** The carrier whose poller holds this registration, until {@link #takeCarrier} (see {@code Readiness.register}). */
+    @SuppressWarnings("unused") private volatile Carrier carrier;
+    private static final VarHandle CARRIER;
+    static {
+        try {
+            CARRIER = MethodHandles.lookup().findVarHandle(FdState.class, "carrier", Carrier.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     // thread-confined per direction (the JDK's channel locks: one reader, one writer at a time)
     private RingOp readOp, writeOp;    // io_uring only, created on first use
     private int recvLength;            // io_uring: the read that returned UNAVAILABLE asks its park for a recv of this much
@@ -119,6 +129,12 @@ public class FdState {   // not final only for stress/'s control subclass: see p
         this.fd = fd;
         this.generation = generation;
     }
+
+    /** Readiness.register: the registration with {@code c}'s poller is counted there ({@link Carrier#fdRegistered}). */
+    void registeredOn(Carrier c) { CARRIER.setVolatile(this, c); }
+
+    /** The carrier whose registration count this fd holds, once: forget and a racing register both ask, one gets it. */
+    Carrier takeCarrier() { return (Carrier) CARRIER.getAndSet(this, null); }
 
     /** The poller token for this registration: generation in the high word, fd in the low. */
     long token() {

@@ -39,26 +39,41 @@ final class Readiness {
      * Parks the current thread until {@code fd} is ready for {@code dir}, the timeout, or a
      * stopPoll, registering the fd with {@code poller} first if it is new.
      */
-    void park(int fd, int dir, long nanos, BooleanSupplier isOpen, Backend backend) throws IOException {
+    void park(int fd, int dir, long nanos, BooleanSupplier isOpen, Carrier carrier) throws IOException {
         FdState s = fds.get(fd);
-        if (s == null) s = register(fd, backend);
-        backend.park(s, dir, nanos, isOpen);
+        if (s == null) s = register(fd, carrier);
+        carrier.backend.park(s, dir, nanos, isOpen);
     }
 
-    private FdState register(int fd, Backend backend) throws IOException {
+    /**
+     * Registers {@code fd} with {@code carrier}'s backend, and counts it there
+     * ({@link Carrier#fdRegistered}: a carrier whose poller watches no fd sleeps parked) until
+     * {@link #forget} takes the count back; a forget that races with this registration leaves
+     * the count to this method, which then gives it back itself.
+     */
+    private FdState register(int fd, Carrier carrier) throws IOException {
         FdState fresh = new FdState(fd, fds.nextGeneration());
         FdState s = fds.putIfAbsent(fresh);
         if (s != fresh) return s;                      // another thread registers it
         if (!skippable.test(fd)) s.disableSkipping();
         try {
-            backend.register(s);
+            carrier.backend.register(s);
         } catch (IOException | RuntimeException e) {
             fds.forget(fd, s);
             s.edge(FdState.READ);    // let a thread that raced onto s retry
             s.edge(FdState.WRITE);
             throw e;
         }
+        carrier.fdRegistered();
+        s.registeredOn(carrier);
+        if (fds.get(fd) != s) uncount(s);              // forgotten meanwhile: forget found no carrier, or gave it back
         return s;
+    }
+
+    /** Gives back the registration count {@code s} holds, if it still holds it. */
+    private static void uncount(FdState s) {
+        Carrier c = s.takeCarrier();
+        if (c != null) c.fdForgotten();
     }
 
     /** Wakes a thread parked on {@code fd} for {@code dir} (the JDK's stopPoll). */
@@ -77,6 +92,7 @@ final class Readiness {
     void forget(int fd) {
         FdState s = fds.forget(fd);
         if (s != null) {  // nobody should be parked (the JDK closes after blocked threads leave)
+            uncount(s);
             s.edge(FdState.READ);
             s.edge(FdState.WRITE);
         }

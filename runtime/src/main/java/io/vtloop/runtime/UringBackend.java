@@ -86,6 +86,8 @@ final class UringBackend implements Backend {
 
     @Override public String name() { return "io_uring"; }
 
+    @Override public boolean reportsOnlyRegistered() { return false; }
+
     @Override public void register(FdState s) { }   // nothing: each park arms its own request
 
     /**

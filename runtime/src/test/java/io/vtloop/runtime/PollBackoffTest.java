@@ -100,14 +100,31 @@ class PollBackoffTest {
 
     private static int interval() { return Config.fromSystemProperties().pollInterval(); }
 
+    /** Registers the pipe's source with {@code c}'s epoll and counts it, as {@code Readiness.register} does. */
+    private static void register(Carrier c, Pipe pipe) throws Throwable {
+        c.backend.register(new FdState((int) FD_VAL.invokeExact((Channel) pipe.source()), 1));   // edge-triggered: one event per write
+        c.fdRegistered();
+    }
+
     @Test
-    void emptyBusyPollsDoubleTheIntervalsToTheNextUpToTheCap() throws Exception {
+    void emptyBusyPollsDoubleTheIntervalsToTheNextUpToTheCap() throws Throwable {
         Carrier c = start("epoll");
         int k = interval(), cap = 1 << Carrier.POLL_BACKOFF_MAX;
-        List<Integer> expect = new ArrayList<>();
-        for (int at = 0, gap = 1, i = 0; i < 7; i++, gap = Math.min(gap * 2, cap)) expect.add(at += gap * k);
-        assertEquals(expect, runTasks(c, expect.getLast() + k - 1, -1, null),
-                "polls after task 1x, 3x, 7x, 15x, then every 8x the interval, none in between");
+        Pipe pipe = Pipe.open();
+        try (var source = pipe.source(); var sink = pipe.sink()) {
+            register(c, pipe);                             // an fd that stays quiet: the polls find nothing
+            List<Integer> expect = new ArrayList<>();
+            for (int at = 0, gap = 1, i = 0; i < 7; i++, gap = Math.min(gap * 2, cap)) expect.add(at += gap * k);
+            assertEquals(expect, runTasks(c, expect.getLast() + k - 1, -1, null),
+                    "polls after task 1x, 3x, 7x, 15x, then every 8x the interval, none in between");
+        }
+    }
+
+    @Test
+    void aCarrierWhoseEpollWatchesNoFdDoesNotPollWhileBusy() throws Exception {
+        Carrier c = start("epoll");
+        assertTrue(c.pollerIdle());
+        assertEquals(List.of(), runTasks(c, 20 * interval(), -1, null), "no fd registered: nothing a poll could find");
     }
 
     @Test
@@ -116,7 +133,7 @@ class PollBackoffTest {
         int k = interval(), cap = 1 << Carrier.POLL_BACKOFF_MAX;
         Pipe pipe = Pipe.open();
         try (var source = pipe.source(); var sink = pipe.sink()) {
-            c.backend.register(new FdState((int) FD_VAL.invokeExact((Channel) source), 1));   // edge-triggered: one event per write
+            register(c, pipe);
             int base = (1 + 2 + 4 + 8) * k;                // the polls after 1, 3, 7, 15 intervals found nothing
             List<Integer> polls = runTasks(c, base + (8 + 1 + 2) * k + 1, base + k, () -> {
                 try {

@@ -57,7 +57,7 @@ public class SpinnerGiveUpInjectTest {
 
     @Arbiter
     public void after(ZZZ_Result r) {
-        if (!r.r1) a.awoke();       // A's poll returns (at once if claimed: the eventfd was written)
+        if (!r.r1) a.awoke();       // A's sleep ends (at once if claimed: A, which watches no fd, was unparked)
         r.r2 = a.spinning();        // awoke(): true exactly when a waker claimed A's sleep
         r.r3 = scheduler.spinners.count() == (a.spinning() ? 1 : 0);
         reset();

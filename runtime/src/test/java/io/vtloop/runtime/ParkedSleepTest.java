@@ -1,0 +1,130 @@
+package io.vtloop.runtime;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
+import java.nio.channels.Pipe;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * A carrier whose epoll watches no fd sleeps parked, not in {@code epoll_wait}
+ * ({@link Carrier#pollerIdle}), on the real loop of a started epoll scheduler: wake-ups from a
+ * platform thread, its timers, and the switch back to the poller once an fd is registered (from
+ * a thread that does not serve the carrier: the registration must wake the parked carrier, or the
+ * fd's events would wait for its next timer, here forever).
+ */
+// Package-private access: with the agent these classes live in the boot loader, another runtime package.
+@DisabledIfSystemProperty(named = "vtloop.test.agent", matches = "true")
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ParkedSleepTest {
+    private static final MethodHandle FD_VAL;   // sun.nio.ch.SelChImpl#getFDVal (--add-exports java.base/sun.nio.ch)
+    static {
+        try {
+            FD_VAL = MethodHandles.lookup().findVirtual(Class.forName("sun.nio.ch.SelChImpl"), "getFDVal",
+                    MethodType.methodType(int.class)).asType(MethodType.methodType(int.class, Channel.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private CarrierScheduler scheduler;
+
+    private Carrier start(int carriers) {
+        String before = System.setProperty("vtloop.backend", "epoll");
+        try {
+            scheduler = CarrierScheduler.start(Config.withCarriers(carriers));
+        } finally {
+            if (before == null) System.clearProperty("vtloop.backend");
+            else System.setProperty("vtloop.backend", before);
+        }
+        return scheduler.carriers[0];
+    }
+
+    @AfterEach
+    void close() {
+        if (scheduler != null) scheduler.close();
+    }
+
+    /** Waits until {@code value} reaches {@code atLeast}; fails after 10 s. */
+    private static void await(String what, LongSupplier value, long atLeast) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (value.getAsLong() < atLeast) {
+            assertTrue(System.nanoTime() - end < 0, what + ": " + value.getAsLong() + " < " + atLeast + " after 10 s");
+            Thread.sleep(1);
+        }
+    }
+
+    @Test
+    void anIdleCarrierWithNoFdSleepsParkedAndEverySubmissionWakesIt() throws Exception {
+        Carrier c = start(1);
+        assertTrue(c.pollerIdle());
+        long seen = 0;
+        for (int i = 0; i < 200; i++) {
+            long last = seen;
+            await("a parked sleep before submission " + i, () -> c.stats.parkedSleeps, last + 1);
+            seen = c.stats.parkedSleeps;                  // asleep, parked: the next sleep counts one more
+            CountDownLatch ran = new CountDownLatch(1);
+            scheduler.execute(ran::countDown);            // from a platform thread: a claim of the parked sleep
+            assertTrue(ran.await(10, TimeUnit.SECONDS), "submission " + i + " ran");
+        }
+        assertEquals(c.stats.sleeps, c.stats.parkedSleeps, "every sleep was parked");
+        assertEquals(0, c.stats.polls, "the carrier never polled its epoll");
+        assertTrue(c.stats.unparksSent > 0);
+        assertEquals(0, c.stats.loopFailures);
+    }
+
+    @Test
+    void aParkedCarrierFiresItsTimers() throws Exception {
+        Carrier c = start(2);
+        CountDownLatch fired = new CountDownLatch(3);
+        long[] late = new long[3];
+        scheduler.execute(() -> {                         // on a carrier: arms its timers
+            Carrier self = scheduler.currentCarrier();
+            for (int i = 0; i < 3; i++) {
+                int j = i;
+                long due = System.nanoTime() + (i + 1) * 20_000_000L;
+                self.timers.arm(() -> { late[j] = System.nanoTime() - due; fired.countDown(); }, due - System.nanoTime());
+            }
+        });
+        assertTrue(fired.await(10, TimeUnit.SECONDS), "three timers of 20, 40 and 60 ms fired");
+        for (long l : late) assertTrue(l >= 0 && l < TimeUnit.SECONDS.toNanos(5), "fired " + l + " ns after its deadline");
+        long parked = 0, sleeps = 0;
+        for (Carrier k : scheduler.carriers) { parked += k.stats.parkedSleeps; sleeps += k.stats.sleeps; }
+        assertEquals(sleeps, parked, "no fd registered: every sleep, timed ones too, was parked");
+    }
+
+    @Test
+    void aRegistrationWakesTheParkedCarrierWhichThenSleepsInItsPollerUntilForgotten() throws Throwable {
+        Carrier c = start(1);
+        await("a parked sleep", () -> c.stats.parkedSleeps, 1);   // asleep, parked, no timer
+        Pipe pipe = Pipe.open();
+        try (var source = pipe.source(); var sink = pipe.sink()) {
+            c.backend.register(new FdState((int) FD_VAL.invokeExact((Channel) source), 1));
+            long polls = c.stats.polls;
+            c.fdRegistered();                             // from this thread: wakes the carrier
+            assertFalse(c.pollerIdle());
+            await("a poll after the registration", () -> c.stats.polls, polls + 1);
+            sink.write(ByteBuffer.wrap(new byte[] {1}));  // nothing else wakes the carrier
+            await("the byte's event dispatched by the sleeping carrier", () -> c.stats.events, 1);
+            c.fdForgotten();
+        }
+        assertTrue(c.pollerIdle());
+        long parked = c.stats.parkedSleeps;               // the carrier sleeps in its poller
+        CountDownLatch ran = new CountDownLatch(1);
+        scheduler.execute(ran::countDown);                // its sleep ends: the next one looks again
+        assertTrue(ran.await(10, TimeUnit.SECONDS));
+        await("a parked sleep once the fd is forgotten", () -> c.stats.parkedSleeps, parked + 1);
+        assertEquals(0, c.stats.loopFailures);
+    }
+}
