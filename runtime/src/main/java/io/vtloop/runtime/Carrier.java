@@ -44,8 +44,9 @@ import java.util.concurrent.locks.LockSupport;
  * instead of writing the eventfd: Go's rule that only a thread with network waiters blocks in
  * netpoll while the others sleep on a futex note. A wake-up from idle costs a futex wake, as a
  * worker of the JDK's pool, instead of an eventfd write, an {@code epoll_wait} return and the
- * eventfd's read (one-core round trip 4.1-4.5 µs against 5.3; WakeFromIdle unpark p50 7.9 µs
- * against the JDK's 9.0 and the poller sleep's 10.2: docs/BENCHMARKS.md, session 10). Such a
+ * eventfd's read (a one-core round trip of two wake-ups in C: 4.1-4.2 µs against 5.2-5.3;
+ * WakeFromIdle unpark p50 7.9 µs against the JDK's 9.0 and the poller sleep's 10.2:
+ * docs/BENCHMARKS.md, session 10). Such a
  * carrier also skips its busy and spinning polls, which could find nothing.
  * <pre>
  *  sleeper S (serving thread)                    waker W (any other thread)
