@@ -37,7 +37,7 @@ final class Readiness {
 
     /**
      * Parks the current thread until {@code fd} is ready for {@code dir}, the timeout, or a
-     * stopPoll, registering the fd with {@code poller} first if it is new.
+     * stopPoll, registering the fd with {@code carrier}'s backend first if it is new.
      */
     void park(int fd, int dir, long nanos, BooleanSupplier isOpen, Carrier carrier) throws IOException {
         FdState s = fds.get(fd);

@@ -5,11 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channel;
 import java.nio.channels.Pipe;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -28,26 +24,10 @@ import static org.junit.jupiter.api.Assertions.*;
 @DisabledIfSystemProperty(named = "vtloop.test.agent", matches = "true")
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ParkedSleepTest {
-    private static final MethodHandle FD_VAL;   // sun.nio.ch.SelChImpl#getFDVal (--add-exports java.base/sun.nio.ch)
-    static {
-        try {
-            FD_VAL = MethodHandles.lookup().findVirtual(Class.forName("sun.nio.ch.SelChImpl"), "getFDVal",
-                    MethodType.methodType(int.class)).asType(MethodType.methodType(int.class, Channel.class));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private CarrierScheduler scheduler;
 
     private Carrier start(int carriers) {
-        String before = System.setProperty("vtloop.backend", "epoll");
-        try {
-            scheduler = CarrierScheduler.start(Config.withCarriers(carriers));
-        } finally {
-            if (before == null) System.clearProperty("vtloop.backend");
-            else System.setProperty("vtloop.backend", before);
-        }
+        scheduler = StartedScheduler.start("epoll", carriers);
         return scheduler.carriers[0];
     }
 
@@ -110,7 +90,7 @@ class ParkedSleepTest {
         await("a parked sleep", () -> c.stats.parkedSleeps, 1);   // asleep, parked, no timer
         Pipe pipe = Pipe.open();
         try (var source = pipe.source(); var sink = pipe.sink()) {
-            c.backend.register(new FdState((int) FD_VAL.invokeExact((Channel) source), 1));
+            c.backend.register(new FdState(StartedScheduler.fd(source), 1));
             long polls = c.stats.polls;
             c.fdRegistered();                             // from this thread: wakes the carrier
             assertFalse(c.pollerIdle());

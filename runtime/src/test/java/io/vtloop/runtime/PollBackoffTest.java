@@ -6,11 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channel;
 import java.nio.channels.Pipe;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,27 +28,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @DisabledIfSystemProperty(named = "vtloop.test.agent", matches = "true")
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PollBackoffTest {
-    private static final MethodHandle FD_VAL;   // sun.nio.ch.SelChImpl#getFDVal (--add-exports java.base/sun.nio.ch)
-    static {
-        try {
-            FD_VAL = MethodHandles.lookup().findVirtual(Class.forName("sun.nio.ch.SelChImpl"), "getFDVal",
-                    MethodType.methodType(int.class)).asType(MethodType.methodType(int.class, Channel.class));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private CarrierScheduler scheduler;
 
     private Carrier start(String backend) {
-        String before = System.setProperty("vtloop.backend", backend);
-        try {
-            scheduler = CarrierScheduler.start(Config.withCarriers(1));
-        } finally {
-            if (before == null) System.clearProperty("vtloop.backend");
-            else System.setProperty("vtloop.backend", before);
-        }
-        assertEquals(backend, scheduler.backend);
+        scheduler = StartedScheduler.start(backend, 1);
         return scheduler.carriers[0];
     }
 
@@ -102,7 +81,7 @@ class PollBackoffTest {
 
     /** Registers the pipe's source with {@code c}'s epoll and counts it, as {@code Readiness.register} does. */
     private static void register(Carrier c, Pipe pipe) throws Throwable {
-        c.backend.register(new FdState((int) FD_VAL.invokeExact((Channel) pipe.source()), 1));   // edge-triggered: one event per write
+        c.backend.register(new FdState(StartedScheduler.fd(pipe.source()), 1));   // edge-triggered: one event per write
         c.fdRegistered();
     }
 

@@ -1,0 +1,45 @@
+package io.vtloop.runtime;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.channels.Channel;
+
+/**
+ * What tests that drive the real loop of a started scheduler share: starting one on a given
+ * backend, and the fd of an NIO channel to register with a carrier's poller.
+ */
+final class StartedScheduler {
+    private StartedScheduler() { }
+
+    private static final MethodHandle FD_VAL;   // sun.nio.ch.SelChImpl#getFDVal (--add-exports java.base/sun.nio.ch)
+    static {
+        try {
+            FD_VAL = MethodHandles.lookup().findVirtual(Class.forName("sun.nio.ch.SelChImpl"), "getFDVal",
+                    MethodType.methodType(int.class)).asType(MethodType.methodType(int.class, Channel.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** A started scheduler of {@code carriers} carriers on {@code backend} ({@code vtloop.backend}); the caller closes it. */
+    static CarrierScheduler start(String backend, int carriers) {
+        String before = System.setProperty("vtloop.backend", backend);
+        try {
+            CarrierScheduler s = CarrierScheduler.start(Config.withCarriers(carriers));
+            if (!s.backend.equals(backend)) {
+                s.close();
+                throw new IllegalStateException("asked for " + backend + ", got " + s.backend);
+            }
+            return s;
+        } finally {
+            if (before == null) System.clearProperty("vtloop.backend");
+            else System.setProperty("vtloop.backend", before);
+        }
+    }
+
+    /** The fd of {@code ch} (a pipe's end, a socket channel). */
+    static int fd(Channel ch) throws Throwable {
+        return (int) FD_VAL.invokeExact(ch);
+    }
+}
