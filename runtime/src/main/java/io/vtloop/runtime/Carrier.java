@@ -591,8 +591,8 @@ final class Carrier {
      * Returns true when this unparked the monitor (tests).
      */
     boolean awoke() {
-        parkedSleeper = null;
-        wakeRequested = false;      // what the request published is looked at from here on
+        if (parkedSleeper != null) parkedSleeper = null;   // each store a fence: none where nothing changes
+        if (wakeRequested) wakeRequested = false;          // what the request published is looked at from here on
         spinning = gate.awake();
         return scheduler.carrierAwake();
     }
