@@ -3,6 +3,7 @@ package io.vtloop.runtime;
 import io.vtloop.VtloopScheduler;
 import jdk.internal.access.JavaLangAccess;
 import jdk.internal.access.SharedSecrets;
+import jdk.internal.vm.annotation.DontInline;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -183,7 +184,17 @@ public final class CarrierScheduler implements VtloopScheduler {
      */
     boolean hasQueuedWork() {
         Carrier c = currentCarrier();
-        if (c == null || !c.hasLocalWork()) return false;
+        return c != null && c.hasLocalWork() && keepsQueuedWork(c);
+    }
+
+    /**
+     * The rest of {@link #hasQueuedWork}, out of line: C2 inlines the hook into
+     * {@code DualNode.await}, and with this part inlined too, await's code grew past
+     * {@code InlineSmallCode}, so it was no longer inlined into {@code xferLifo} (a call per
+     * hand-off that the JDK does not pay). The common answer, nothing queued, stays inline.
+     */
+    @DontInline
+    private boolean keepsQueuedWork(Carrier c) {
         if (!c.onlyRunnext() || spinners.count() == 0 && !hasSleepingCarrierOtherThan(c)) return true;
         Runnable r = c.takeRunnext();
         if (r == null) return c.hasLocalWork();            // a spinner stole it meanwhile
