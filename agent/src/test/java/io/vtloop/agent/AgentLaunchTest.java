@@ -26,9 +26,10 @@ class AgentLaunchTest {
         return java(jvmArgs, env, PrintCarrier.class);
     }
 
-    static Result java(List<String> jvmArgs, java.util.Map<String, String> env, Class<?> main) throws Exception {
+    static Result java(List<String> jvmArgs, java.util.Map<String, String> env, Class<?> main, String... mainArgs) throws Exception {
         List<String> args = new ArrayList<>(jvmArgs);
         args.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        args.addAll(List.of(mainArgs));
         return run(Path.of(ProcessHandle.current().info().command().orElseThrow()), args, env);
     }
 
@@ -243,6 +244,36 @@ class AgentLaunchTest {
         Result r = java(List.of("-javaagent:" + agentJar(), "-XX:StartFlightRecording:filename=" + jfr),
                 java.util.Map.of(), JfrEventsMain.class);
         assertEquals(0, r.exit(), r.err());
+        assertRecordedStalls(jfr, r);
+    }
+
+    /**
+     * vtloop creates no event object before JFR is initialised (loading an event class would
+     * initialise JFR at start-up): a recording started later, through the API, still gets them.
+     */
+    @Test
+    void jfrRecordingStartedLaterRecordsStalls() throws Exception {
+        Path jfr = Files.createTempFile("vtloop", ".jfr");
+        Result r = java(List.of("-javaagent:" + agentJar()), java.util.Map.of(), JfrEventsMain.class, jfr.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("initialisedBefore=false"), r.out());
+        assertRecordedStalls(jfr, r);
+    }
+
+    /** A JVM that does not record never initialises JFR for vtloop's events (about 100 ms of CPU at start-up). */
+    @Test
+    void jfrStaysUninitialisedWithoutARecording() throws Exception {
+        Path log = Files.createTempFile("vtloop-classes", ".log");
+        Result r = java(List.of("-javaagent:" + agentJar(), "-Xlog:class+load=info:file=" + log),
+                java.util.Map.of(), JfrEventsMain.class);
+        String loaded = Files.readString(log);
+        Files.delete(log);
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(loaded.contains("io.vtloop.runtime.Carrier "), "the log lists vtloop's classes");
+        assertFalse(loaded.contains("jdk.jfr.internal.MetadataRepository "), "JFR was initialised without a recording");
+    }
+
+    private static void assertRecordedStalls(Path jfr, Result r) throws Exception {
         var events = jdk.jfr.consumer.RecordingFile.readAllEvents(jfr);
         Files.delete(jfr);
         assertTrue(events.stream().anyMatch(e -> e.getEventType().getName().equals("io.vtloop.Compensation")));

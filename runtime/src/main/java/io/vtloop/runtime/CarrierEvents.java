@@ -5,6 +5,7 @@ import jdk.internal.access.SharedSecrets;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
+import jdk.jfr.FlightRecorder;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
@@ -26,6 +27,10 @@ import java.util.concurrent.LinkedBlockingQueue;
  * {@code vtloop-jfr}, that never runs a virtual thread: JFR drops the next event a carrier
  * thread commits after a virtual thread that wrote events unmounted from it (its event writer
  * is left invalid), which lost most stalls that ended in a park or a blocking call.
+ *
+ * <p>No event object is created before JFR is initialised ({@link #recorderUp}): the first one
+ * loads its event class, and registering that class initialises JFR's metadata repository,
+ * about 100 ms of CPU at start-up in a JVM that never records.
  */
 final class CarrierEvents {
     private CarrierEvents() { }
@@ -75,8 +80,16 @@ final class CarrierEvents {
         return p;
     }
 
+    /**
+     * True once JFR is initialised, by the first recording (-XX:StartFlightRecording,
+     * {@code jcmd JFR.start}, the {@code jdk.jfr} API) or any other use; until then no recording
+     * can enable vtloop's events. A volatile read of {@code FlightRecorder}'s own flag.
+     */
+    static boolean recorderUp() { return FlightRecorder.isInitialized(); }
+
     /** Before a continuation runs on {@code carrier}: the stall being measured, or null when the event is off. */
     static CarrierStall beginRun(int carrier, Runnable task) {
+        if (!recorderUp()) return null;
         CarrierStall s = new CarrierStall();
         if (!s.isEnabled()) return null;
         s.carrier = carrier;

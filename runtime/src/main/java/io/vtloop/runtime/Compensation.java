@@ -56,11 +56,13 @@ class Compensation {   // not final only for stress/'s tests: see unparkPrimary
         holder = spare;
         carrier.stats.compensations++;
         CarrierEvents.lent();                         // the stall measured on this thread ends here
-        var event = new CarrierEvents.Compensation();
-        if (event.isEnabled()) {
-            event.carrier = carrier.index;
-            event.spare = spare.getName();
-            event.commit();
+        if (CarrierEvents.recorderUp()) {
+            var event = new CarrierEvents.Compensation();
+            if (event.isEnabled()) {
+                event.carrier = carrier.index;
+                event.spare = spare.getName();
+                event.commit();
+            }
         }
         spare.assign(carrier);
         return true;
