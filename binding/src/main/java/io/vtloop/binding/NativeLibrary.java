@@ -84,6 +84,21 @@ public final class NativeLibrary {
     }
 
     /**
+     * Checks that the library exports every one of {@code symbols} (a lookup, no binding), so that
+     * a class binding its handles at their first call fails at its own initialisation instead.
+     *
+     * @throws UnsatisfiedLinkError if the library is not loaded or lacks one of them
+     */
+    static void requireSymbols(String... symbols) {
+        if (LOOKUP == null) {
+            throw failure("vtloop poller library not loaded: " + LOAD_ERROR.getMessage(), LOAD_ERROR);
+        }
+        for (String symbol : symbols) {
+            if (LOOKUP.find(symbol).isEmpty()) throw new UnsatisfiedLinkError("symbol " + symbol + " not found in " + RESOURCE);
+        }
+    }
+
+    /**
      * Binds a downcall to a function of the library.
      *
      * @param symbol  the exported C function name
@@ -142,9 +157,10 @@ public final class NativeLibrary {
      */
     private static Path extract(InputStream in, Path dir) throws IOException {
         byte[] library = in.readAllBytes();
+        String pid = Files.readSymbolicLink(Path.of("/proc/self")).toString();   // not ProcessHandle: ~10 ms to initialise
         FileAlreadyExistsException clash = null;
         for (int attempt = 0; attempt < 16; attempt++) {
-            Path file = dir.resolve("libvtloop-poller-" + ProcessHandle.current().pid() + "-"
+            Path file = dir.resolve("libvtloop-poller-" + pid + "-"
                     + Long.toHexString(System.nanoTime()) + ".so");
             try (SeekableByteChannel out = Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(OWNER_ONLY))) {

@@ -15,42 +15,76 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * The downcalls into {@code vtloop_poller.c}, bound once. Calls that never block use
  * critical handles (no thread-state transition): register, deregister, wakeup and the
  * non-blocking wait. Results are returned raw: {@code >= 0} or {@code -errno}.
- * Initializing this class fails unless {@link NativeLibrary#isAvailable()}.
+ * Initializing this class fails unless {@link NativeLibrary#isAvailable()} and the library
+ * has every symbol; each handle is bound at its first call (see the holders below).
  */
 final class PollerNative {
 
     private static final Linker.Option CRITICAL = Linker.Option.critical(false);
 
-    private static final MethodHandle CREATE = NativeLibrary.downcall(
-            "vtloop_poller_create", FunctionDescriptor.of(JAVA_LONG));
-    private static final MethodHandle REGISTER = NativeLibrary.downcall(
-            "vtloop_poller_register", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG), CRITICAL);
-    private static final MethodHandle DEREGISTER = NativeLibrary.downcall(
-            "vtloop_poller_deregister", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT), CRITICAL);
+    // One holder class per downcall: a handle is bound when its holder is initialised, at its
+    // first call. Binding costs 1-4 ms each at start-up (the first, with the linker, ~40 ms),
+    // and a JVM that never registers an fd never waits in epoll, nor wakes an epoll.
+    private static final class Create {
+        static final MethodHandle MH = NativeLibrary.downcall("vtloop_poller_create",
+                FunctionDescriptor.of(JAVA_LONG));
+    }
+    private static final class Register {
+        static final MethodHandle MH = NativeLibrary.downcall("vtloop_poller_register",
+                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG), CRITICAL);
+    }
+    private static final class Deregister {
+        static final MethodHandle MH = NativeLibrary.downcall("vtloop_poller_deregister",
+                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT), CRITICAL);
+    }
     private static final FunctionDescriptor WAIT_FD =
             FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_LONG);
-    private static final MethodHandle WAIT = NativeLibrary.downcall("vtloop_poller_wait", WAIT_FD);
-    private static final MethodHandle WAIT_NOW = NativeLibrary.downcall("vtloop_poller_wait", WAIT_FD, CRITICAL);
-    private static final MethodHandle WAIT_OTHER = NativeLibrary.downcall(
-            "vtloop_poller_wait_other", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT), CRITICAL);
-    private static final MethodHandle WAKEUP = NativeLibrary.downcall(
-            "vtloop_poller_wakeup", FunctionDescriptor.of(JAVA_INT, JAVA_LONG), CRITICAL);
-    private static final MethodHandle KICK = NativeLibrary.downcall(
-            "vtloop_poller_kick", FunctionDescriptor.of(JAVA_INT, JAVA_LONG), CRITICAL);
-    private static final MethodHandle CLOSE = NativeLibrary.downcall(
-            "vtloop_poller_close", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
-    private static final MethodHandle ERRNO_MESSAGE = NativeLibrary.downcall(
-            "vtloop_errno_message", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle ERRNO_NAME = NativeLibrary.downcall(
-            "vtloop_errno_name", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), CRITICAL);
-    private static final MethodHandle USE_PWAIT2 = NativeLibrary.downcall(
-            "vtloop_poller_use_pwait2", FunctionDescriptor.ofVoid(JAVA_INT), CRITICAL);
+    private static final class Wait {
+        static final MethodHandle MH = NativeLibrary.downcall("vtloop_poller_wait", WAIT_FD);
+    }
+    private static final class WaitNow {
+        static final MethodHandle MH = NativeLibrary.downcall("vtloop_poller_wait", WAIT_FD, CRITICAL);
+    }
+    private static final class WaitOther {
+        static final MethodHandle MH = NativeLibrary.downcall("vtloop_poller_wait_other",
+                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT), CRITICAL);
+    }
+    private static final class Wakeup {
+        static final MethodHandle MH = NativeLibrary.downcall("vtloop_poller_wakeup",
+                FunctionDescriptor.of(JAVA_INT, JAVA_LONG), CRITICAL);
+    }
+    private static final class Kick {
+        static final MethodHandle MH = NativeLibrary.downcall("vtloop_poller_kick",
+                FunctionDescriptor.of(JAVA_INT, JAVA_LONG), CRITICAL);
+    }
+    private static final class Close {
+        static final MethodHandle MH = NativeLibrary.downcall("vtloop_poller_close",
+                FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+    }
+    private static final class ErrnoMessage {
+        static final MethodHandle MH = NativeLibrary.downcall("vtloop_errno_message",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class ErrnoName {
+        static final MethodHandle MH = NativeLibrary.downcall("vtloop_errno_name",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), CRITICAL);
+    }
+    private static final class UsePwait2 {
+        static final MethodHandle MH = NativeLibrary.downcall("vtloop_poller_use_pwait2",
+                FunctionDescriptor.ofVoid(JAVA_INT), CRITICAL);
+    }
+
+    static {
+        NativeLibrary.requireSymbols("vtloop_poller_create", "vtloop_poller_register", "vtloop_poller_deregister",
+                "vtloop_poller_wait", "vtloop_poller_wait_other", "vtloop_poller_wakeup", "vtloop_poller_kick",
+                "vtloop_poller_close", "vtloop_errno_message", "vtloop_errno_name", "vtloop_poller_use_pwait2");
+    }
 
     private PollerNative() {}
 
     static long create() {
         try {
-            return (long) CREATE.invokeExact();
+            return (long) Create.MH.invokeExact();
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -58,7 +92,7 @@ final class PollerNative {
 
     static int register(long handle, int fd, long token) {
         try {
-            return (int) REGISTER.invokeExact(handle, fd, token);
+            return (int) Register.MH.invokeExact(handle, fd, token);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -66,7 +100,7 @@ final class PollerNative {
 
     static int deregister(long handle, int fd) {
         try {
-            return (int) DEREGISTER.invokeExact(handle, fd);
+            return (int) Deregister.MH.invokeExact(handle, fd);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -74,7 +108,7 @@ final class PollerNative {
 
     static int waitOther(long handle, MemorySegment out, int capacity) {
         try {
-            return (int) WAIT_OTHER.invokeExact(handle, out, capacity);
+            return (int) WaitOther.MH.invokeExact(handle, out, capacity);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -83,8 +117,8 @@ final class PollerNative {
     static int wait(long handle, MemorySegment out, int capacity, long timeoutNanos) {
         try {
             return timeoutNanos == 0
-                    ? (int) WAIT_NOW.invokeExact(handle, out, capacity, 0L)
-                    : (int) WAIT.invokeExact(handle, out, capacity, timeoutNanos);
+                    ? (int) WaitNow.MH.invokeExact(handle, out, capacity, 0L)
+                    : (int) Wait.MH.invokeExact(handle, out, capacity, timeoutNanos);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -92,7 +126,7 @@ final class PollerNative {
 
     static int wakeup(long handle) {
         try {
-            return (int) WAKEUP.invokeExact(handle);
+            return (int) Wakeup.MH.invokeExact(handle);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -100,7 +134,7 @@ final class PollerNative {
 
     static int kick(long handle) {
         try {
-            return (int) KICK.invokeExact(handle);
+            return (int) Kick.MH.invokeExact(handle);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -108,7 +142,7 @@ final class PollerNative {
 
     static int close(long handle) {
         try {
-            return (int) CLOSE.invokeExact(handle);
+            return (int) Close.MH.invokeExact(handle);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -116,7 +150,7 @@ final class PollerNative {
 
     static void usePwait2(boolean enabled) {
         try {
-            USE_PWAIT2.invokeExact(enabled ? 1 : 0);
+            UsePwait2.MH.invokeExact(enabled ? 1 : 0);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -126,7 +160,7 @@ final class PollerNative {
     static String errnoName(int errno) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(64);
-            int n = (int) ERRNO_NAME.invokeExact(errno, buf, (int) buf.byteSize());
+            int n = (int) ErrnoName.MH.invokeExact(errno, buf, (int) buf.byteSize());
             return n < 0 ? "errno " + errno : buf.getString(0);
         } catch (Throwable e) {
             throw rethrow(e);
@@ -143,7 +177,7 @@ final class PollerNative {
     public static String errnoMessage(int errno) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(256);
-            int n = (int) ERRNO_MESSAGE.invokeExact(errno, buf, (int) buf.byteSize());
+            int n = (int) ErrnoMessage.MH.invokeExact(errno, buf, (int) buf.byteSize());
             return n < 0 ? "errno " + errno : buf.getString(0);
         } catch (Throwable e) {
             throw rethrow(e);
