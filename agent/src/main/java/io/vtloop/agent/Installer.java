@@ -12,6 +12,7 @@ import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandle;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.FutureTask;
 
 /**
  * Installs vtloop into the running JDK; called by {@link Premain} once it has defined the
@@ -19,13 +20,14 @@ import java.util.Set;
  * everything it uses lives in the boot loader's unnamed module).
  *
  * <p>Order: validate {@code vtloop.*} (a bad value: {@link IllegalArgumentException}; unknown
- * {@code vtloop.*} names: one warning line); check the platform and the {@link JdkContract}
- * ({@code -Dvtloop.jdkCheck}); give vtloop's module access to the JDK internals it uses; bind the
- * native poller (through {@link NativeAccessGate}); build and check every patch
- * ({@link JdkPatches}); start the carriers; apply all patches in one redefinition; then,
- * before any virtual thread exists, {@link JvmtiTransitions#turnOff} (which cannot fail the
- * install). Any failure before the redefinition returns the reason and leaves the JDK
- * untouched; a failing redefinition stops the carriers again before the failure is reported.
+ * {@code vtloop.*} names: one warning line); check the platform; give vtloop's module access
+ * to the JDK internals it uses; load the native poller (through {@link NativeAccessGate}) on
+ * a thread of its own while this one checks the {@link JdkContract} ({@code -Dvtloop.jdkCheck})
+ * and builds and checks every patch ({@link JdkPatches}); start the carriers; apply all patches
+ * in one redefinition; then, before any virtual thread exists, {@link JvmtiTransitions#turnOff}
+ * (which cannot fail the install). Any failure before the redefinition returns the reason and
+ * leaves the JDK's scheduling untouched (the module edges and the loaded library stay, unused);
+ * a failing redefinition stops the carriers again before the failure is reported.
  */
 public final class Installer {
     private Installer() { }
@@ -51,23 +53,27 @@ public final class Installer {
             return "vtloop needs JDK 25 or later, this is " + Runtime.version();
         if (!inst.isRedefineClassesSupported() || !inst.isModifiableModule(Object.class.getModule()))
             return "this JVM cannot redefine java.base classes";
-        JdkContract contract = JdkContract.ofRunningJdk();
-        String mismatch = contract.verify(strict);
-        if (mismatch != null) return mismatch;
-
         openJavaBase(inst);
-
         Class<?> host = Class.forName("sun.nio.ch.Net", false, null);
         MethodHandle[] gate = NativeAccessGate.define(host);
         RestrictedMethods.route(gate[0], gate[1]);
-        if (!NativeLibrary.isAvailable()) return NativeLibrary.loadError().getMessage();
+        // the native library loads and its start-up downcalls bind (~100 ms, mostly the FFM
+        // linker's own start) on another thread, while this one checks and builds the patches
+        FutureTask<Void> binding = new FutureTask<>(NativeLibrary::prepare, null);
+        Thread.ofPlatform().daemon().name("vtloop-bind").start(binding);
 
+        JdkContract contract = JdkContract.ofRunningJdk();
+        String mismatch = contract.verify(strict);
+        if (mismatch != null) return mismatch;
         ClassDefinition[] patches;
         try {
             patches = new JdkPatches().build(contract);
         } catch (JdkPatches.ShapeException e) {
             return e.getMessage();
         }
+
+        binding.get();   // prepare() does not throw
+        if (!NativeLibrary.isAvailable()) return NativeLibrary.loadError().getMessage();
 
         CarrierScheduler scheduler = CarrierScheduler.start(config);
         AgentAccess.install(scheduler, SocketOptions::allowsSkipping);

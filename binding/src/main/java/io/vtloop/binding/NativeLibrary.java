@@ -74,6 +74,24 @@ public final class NativeLibrary {
     }
 
     /**
+     * Loads the library and binds the downcalls that every start of vtloop makes: the poller's
+     * create, the wake timer's, the ELF symbol lookup. Binding is most of the cost of start-up
+     * that is not the JDK's (the FFM linker initialises itself on the first one, ~40 ms), and
+     * this lets a caller do it on another thread while it does other work. Never throws: a
+     * failure is what {@link #loadError()} and the first call report anyway.
+     */
+    public static void prepare() {
+        if (!isAvailable()) return;
+        try {
+            PollerNative.bindStartupCalls();
+            Class.forName(WakeTimer.class.getName(), true, NativeLibrary.class.getClassLoader());
+            Class.forName(LoadedSymbols.class.getName(), true, NativeLibrary.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            // reported again by the first call
+        }
+    }
+
+    /**
      * Returns why the library could not be loaded. The message names the cause and, where
      * a different extraction directory may help, suggests {@code -Dvtloop.native.dir=...}.
      *
