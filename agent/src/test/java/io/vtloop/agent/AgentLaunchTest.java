@@ -260,6 +260,19 @@ class AgentLaunchTest {
         assertRecordedStalls(jfr, r);
     }
 
+    /**
+     * A shutdown hook's socket I/O and sleep on virtual threads complete as on the JDK, while vtloop's
+     * threads, exiting, no longer wait in native code (CarrierScheduler.prepareForExit).
+     */
+    @Test
+    void shutdownHookIoOnVirtualThreadsCompletesAsOnTheJdk() throws Exception {
+        for (List<String> flags : List.of(List.<String>of(), List.of("-javaagent:" + agentJar()))) {
+            Result r = java(flags, java.util.Map.of(), ShutdownHookIoMain.class);
+            assertEquals(0, r.exit(), flags + ": " + r.err());
+            assertEquals(List.of("mainEcho=7", "hookEcho=42", "hookSlept=true"), r.out().lines().toList(), flags + ": " + r.err());
+        }
+    }
+
     /** A JVM that does not record never initialises JFR for vtloop's events (about 100 ms of CPU at start-up). */
     @Test
     void jfrStaysUninitialisedWithoutARecording() throws Exception {

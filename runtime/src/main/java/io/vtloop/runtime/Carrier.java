@@ -50,9 +50,9 @@ import java.util.concurrent.locks.LockSupport;
  * carrier also skips its busy and spinning polls, which could find nothing.
  * <pre>
  *  sleeper S (serving thread)                    waker W (any other thread)
- *  1. pollerIdle: parkedSleeper = S, before      claim (WakeupGate: CAS sleeping true -> false),
- *     WakeupGate step 1 (its store, then a          then read parkedSleeper: S -> unpark(S);
- *     fence)                                        null -> eventfd write (S polls, or has woken)
+ *  1. pollerIdle (or exiting):                   claim (WakeupGate: CAS sleeping true -> false),
+ *     parkedSleeper = S, before WakeupGate       then read parkedSleeper: S -> unpark(S);
+ *     step 1 (its store, then a fence)           null -> eventfd write (S polls, or has woken)
  *  2. re-check every queue, closed, and          wakeup() (reclaim, close, a registration by a
  *     wakeRequested: any -> 5                       thread not serving S's carrier):
  *  3. park until claimed (sleeping false),          wakeRequested = true, fence, read parkedSleeper:
@@ -66,6 +66,13 @@ import java.util.concurrent.locks.LockSupport;
  * request in step 2, or W sees S and unparks it. An unpark meant for an earlier sleep only costs
  * S one more look. A registration by S's own carrier needs neither: S is running, not asleep,
  * and its next sleep polls. Tests: stress/ {@code ParkedSleepWakeupTest}, {@code ParkedSleepClaimTest}.
+ *
+ * <p>Once the JVM exits ({@link CarrierScheduler#prepareForExit}) every sleep is parked, fds
+ * registered or not, and a carrier with fds polls them without blocking every
+ * {@link #EXIT_POLL_NANOS} (HotSpot's exit waits up to 300 ms for threads in native code). The
+ * switch is the flag {@code exiting}, read in step 1, then one {@link #wakeup} per carrier: a
+ * sleeper that read the flag before it was set is ended by that wake-up, parked or in its
+ * poller, by the protocol above, and sleeps parked from its next sleep on.
  *
  * <p>{@code runnext} never starves the ring: a chain of tasks each taken from {@code runnext}
  * (a ping-pong) shares one turn (Go's {@code inheritTime}) of {@link #RUNNEXT_CHAIN} tasks, after
@@ -553,7 +560,7 @@ final class Carrier {
             spinning = false;
             scheduler.spinners.stop();
         }
-        boolean parked = pollerIdle();
+        boolean parked = pollerIdle() || scheduler.isExiting();
         if (parked) parkedSleeper = Thread.currentThread();   // before the gate's store: a claimer reads it after its CAS
         gate.prepareToSleep();
         if (scheduler.hasWorkFor(this) || scheduler.isClosed() || parked && wakeRequested) {   // Dekker with wakeup
@@ -567,21 +574,34 @@ final class Carrier {
     boolean sleepsParked() { return parkedSleeper != null; }
 
     /**
+     * While the JVM exits ({@link CarrierScheduler#prepareForExit}), how often a carrier with fds
+     * registered polls them without blocking, parked in between: an event for a shutdown hook's
+     * virtual thread waits at most this long (1 ms, a tenth of HotSpot's 10 ms exit re-check).
+     */
+    static final long EXIT_POLL_NANOS = 1_000_000L;
+
+    /**
      * Sleeps parked (see the class comment): until a waker claims the sleep, a {@link #wakeup},
      * or the next timer ({@code timeoutNanos}, -1: none). An unpark that belongs to nothing here
-     * (a permit left by an earlier claim) only costs one more look.
+     * (a permit left by an earlier claim) only costs one more look. While the JVM exits a carrier
+     * with fds registered sleeps here too, polling them every {@link #EXIT_POLL_NANOS}.
      */
-    private void sleepParked(long timeoutNanos) {
+    private void sleepParked(long timeoutNanos) throws IOException {
         stats.parkedSleeps++;
         long deadline = System.nanoTime() + timeoutNanos;
         while (gate.isSleeping() && !wakeRequested) {
-            if (timeoutNanos < 0) {
-                LockSupport.park(gate);
-            } else {
+            long slice = -1;                             // -1: until woken
+            if (!pollerIdle()) {                         // exiting: never blocks in the kernel
+                if (pollEvents(0) > 0) return;
+                slice = EXIT_POLL_NANOS;
+            }
+            if (timeoutNanos >= 0) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) return;
-                LockSupport.parkNanos(gate, left);
+                slice = slice < 0 ? left : Math.min(slice, left);
             }
+            if (slice < 0) LockSupport.park(gate);
+            else LockSupport.parkNanos(gate, slice);
         }
     }
 

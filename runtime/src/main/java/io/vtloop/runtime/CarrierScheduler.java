@@ -38,6 +38,10 @@ public final class CarrierScheduler implements VtloopScheduler {
     private final ConcurrentLinkedQueue<Runnable> injected = new ConcurrentLinkedQueue<>();
     final Spinners spinners;
     private volatile boolean closed;
+    /** Set by {@link #prepareForExit}: no thread of this scheduler waits in native code from then on. */
+    private volatile boolean exiting;
+    /** Runs {@link #prepareForExit} when the JVM begins to exit; removed by {@link #close}. */
+    private final Thread exitHook = new Thread(this::prepareForExit, "vtloop-exit");
     /** The backend in use, {@code vtloop.backend} resolved: {@code epoll} or {@code io_uring}. */
     final String backend;
 
@@ -71,8 +75,28 @@ public final class CarrierScheduler implements VtloopScheduler {
         }
         for (Carrier c : s.carriers) c.primary.start();
         if (s.monitor != null) s.monitor.start();
+        Runtime.getRuntime().addShutdownHook(s.exitHook);
         return s;
     }
+
+    /**
+     * The JVM begins to exit (a shutdown hook): from now on no carrier, spare or monitor of this
+     * scheduler waits in native code. HotSpot's last step of an exit waits up to 300 ms for
+     * threads in native code to stop; a carrier asleep in {@code epoll_wait} or the monitor in
+     * its timer's {@code read} would hold every exit that long (the JDK's own pollers hold an
+     * exit of any program that used a socket the same way). A carrier with fds registered keeps
+     * dispatching their events for the shutdown hooks, polling without blocking every
+     * {@link Carrier#EXIT_POLL_NANOS} and sleeping parked in between; the others sleep parked as
+     * they do without fds. Each thread in such a wait is woken to see this.
+     */
+    void prepareForExit() {
+        exiting = true;
+        for (Carrier c : carriers) c.wakeup();
+        if (monitor != null) monitor.exiting();
+    }
+
+    /** True once the JVM began to exit ({@link #prepareForExit}). */
+    boolean isExiting() { return exiting; }
 
     @Override
     public int carriers() { return carriers.length; }
@@ -93,6 +117,11 @@ public final class CarrierScheduler implements VtloopScheduler {
             return;
         }
         closed = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(exitHook);
+        } catch (IllegalStateException e) {
+            // the JVM is exiting already: the hook ran or runs
+        }
         try {
             if (monitor != null) monitor.shutdown();   // before the pollers close
             for (Carrier c : carriers) c.wakeup();

@@ -73,6 +73,8 @@ final class Monitor extends Thread {
     private final WakeTimer timer;
     private volatile boolean stop;
     private volatile boolean parked;
+    /** The JVM exits: wait parked, not in the timer's read (native code holds HotSpot's exit). */
+    private volatile boolean exiting;
 
     private static final VarHandle PARKED;
     static {
@@ -122,7 +124,7 @@ final class Monitor extends Thread {
      * busy period has passed since that carrier woke, so the monitor looks at once.
      */
     private boolean waitForCarrier() {
-        if (timer == null) {
+        if (timer == null || exiting) {
             LockSupport.park(this);
             return false;
         }
@@ -158,9 +160,19 @@ final class Monitor extends Thread {
      */
     boolean carrierAwake() {
         if (!parked || !PARKED.compareAndSet(this, true, false)) return false;
-        if (timer != null) timer.arm(busyPeriod);
+        if (timer != null && !exiting) timer.arm(busyPeriod);
         else LockSupport.unpark(this);
         return true;
+    }
+
+    /**
+     * The JVM begins to exit ({@code CarrierScheduler.prepareForExit}): from now on the monitor
+     * waits parked and carriers unpark it; a wait in the timer already begun is ended by firing it.
+     */
+    void exiting() {
+        exiting = true;
+        LockSupport.unpark(this);
+        if (timer != null) timer.arm(1);
     }
 
     /** One look at every carrier; returns true when one was inside a task. */
