@@ -5,7 +5,6 @@ import io.vtloop.binding.RestrictedMethods;
 import io.vtloop.runtime.AgentAccess;
 import io.vtloop.runtime.CarrierScheduler;
 import io.vtloop.runtime.Config;
-import io.vtloop.runtime.SchedulerStats;
 
 import java.lang.instrument.ClassDefinition;
 import java.lang.instrument.Instrumentation;
@@ -86,14 +85,7 @@ public final class Installer {
             throw e;
         }
         String jvmti = JvmtiTransitions.turnOff(jvmtiAuto);   // before any virtual thread exists
-        // the MXBean, off the start-up path: java.management costs tens of ms to initialise
-        Thread.ofPlatform().daemon().name("vtloop-mxbean").start(() -> {
-            try {
-                SchedulerStats.register(scheduler);
-            } catch (Throwable e) {
-                System.err.println("vtloop: cannot register the io.vtloop:type=Scheduler MXBean: " + e);
-            }
-        });
+        registerMXBeanIfServerMayExist();
         if (config.stats())
             Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println(AgentAccess.summary()),
                     "vtloop-stats"));
@@ -103,7 +95,28 @@ public final class Installer {
         return null;
     }
 
-    /** Lets java.base call vtloop (reads) and vtloop use the internals it needs (exports, opens). */
+    /**
+     * The MXBean is registered by the patched {@code ManagementFactory.getPlatformMBeanServer()}
+     * ({@link ManagementHooks}) when the server is first asked for. Only when
+     * {@code ManagementFactory} was initialised before the patch (a JMX agent started with the JVM)
+     * may the server exist already: then it is asked for once more, on a daemon thread
+     * ({@code vtloop-mxbean}), off the start-up path.
+     */
+    private static void registerMXBeanIfServerMayExist() {
+        Class<?> factory;
+        try {
+            factory = Class.forName("java.lang.management.ManagementFactory", false, null);
+        } catch (ClassNotFoundException e) {
+            return;   // a run-time image without java.management: no MBean server at all
+        }
+        if (jdk.internal.misc.Unsafe.getUnsafe().shouldBeInitialized(factory)) return;
+        Thread.ofPlatform().daemon().name("vtloop-mxbean").start(java.lang.management.ManagementFactory::getPlatformMBeanServer);
+    }
+
+    /**
+     * Lets java.base (and java.management, where present) call vtloop (reads) and vtloop use the
+     * internals it needs (exports, opens).
+     */
     private static void openJavaBase(Instrumentation inst) {
         Module base = Object.class.getModule();
         Module vtloop = Installer.class.getModule();   // the boot loader's unnamed module
@@ -112,5 +125,7 @@ public final class Installer {
                 Map.of("jdk.internal.access", us, "jdk.internal.misc", us, "sun.nio.ch", us, "sun.net", us),
                 Map.of("sun.nio.ch", us, "java.lang", us),
                 Set.of(), Map.of());
+        ModuleLayer.boot().findModule("java.management")
+                .ifPresent(m -> inst.redefineModule(m, us, Map.of(), Map.of(), Set.of(), Map.of()));
     }
 }

@@ -29,6 +29,7 @@ import static java.lang.classfile.ClassFile.ACC_FINAL;
 import static java.lang.classfile.ClassFile.ACC_NATIVE;
 import static java.lang.classfile.ClassFile.ACC_PUBLIC;
 import static java.lang.classfile.ClassFile.ACC_STATIC;
+import static java.lang.classfile.ClassFile.ACC_SYNCHRONIZED;
 
 /**
  * Everything of the JDK that vtloop touches, in one table, checked against the running JDK's
@@ -101,7 +102,14 @@ final class JdkContract {
             UNIX_DISPATCHER = "sun/nio/ch/UnixDispatcher", EPOLL_SELECTOR = "sun/nio/ch/EPollSelectorImpl",
             SELECTABLE_CHANNEL = "java/nio/channels/spi/AbstractSelectableChannel",
             JCMD = "jdk/internal/vm/JcmdVThreadCommands", NET = "sun/nio/ch/Net",
-            FJ_WORKER = "java/util/concurrent/ForkJoinWorkerThread";
+            FJ_WORKER = "java/util/concurrent/ForkJoinWorkerThread",
+            MANAGEMENT_FACTORY = "java/lang/management/ManagementFactory";
+    /**
+     * Classes of modules a run-time image may leave out (jlink): when one's class file is absent
+     * its members are not checked and its patches are not applied (what they add is then absent
+     * too: without {@code java.management} there is no MXBean to register).
+     */
+    static final Set<String> OPTIONAL_OWNERS = Set.of(MANAGEMENT_FACTORY);
     private static final String FD = "Ljava/io/FileDescriptor;";
 
     /** The members, patched ones first, in {@link JdkPatches}' order. */
@@ -129,6 +137,8 @@ final class JdkContract {
             patched(EPOLL_SELECTOR, "implClose", "()V", 0, ACC_STATIC),
             patched(JCMD, "printScheduler", "()[B", ACC_STATIC, 0),
             patched(JCMD, "printPollers", "()[B", ACC_STATIC, 0),
+            patched(MANAGEMENT_FACTORY, "getPlatformMBeanServer", "()Ljavax/management/MBeanServer;",
+                    ACC_PUBLIC | ACC_STATIC | ACC_SYNCHRONIZED, 0),
             // what the patched bodies call or read in their own class
             method(SOCKET_DISPATCHER, "read0", "(" + FD + "JI)I", ACC_STATIC | ACC_NATIVE, 0, "JdkPatches"),
             method(SOCKET_DISPATCHER, "write0", "(" + FD + "JI)I", ACC_STATIC | ACC_NATIVE, 0, "JdkPatches"),
@@ -193,7 +203,8 @@ final class JdkContract {
             new Tested("25.0.3+9-LTS", "sun.nio.ch.UnixDispatcher.close(Ljava/io/FileDescriptor;)V", "c0f08bb635ebc3a8"),
             new Tested("25.0.3+9-LTS", "sun.nio.ch.EPollSelectorImpl.implClose()V", "152a23a479d53c2b"),
             new Tested("25.0.3+9-LTS", "jdk.internal.vm.JcmdVThreadCommands.printScheduler()[B", "8ba27f713798eccc"),
-            new Tested("25.0.3+9-LTS", "jdk.internal.vm.JcmdVThreadCommands.printPollers()[B", "b1db74ca7f7bad9d"));
+            new Tested("25.0.3+9-LTS", "jdk.internal.vm.JcmdVThreadCommands.printPollers()[B", "b1db74ca7f7bad9d"),
+            new Tested("25.0.3+9-LTS", "java.lang.management.ManagementFactory.getPlatformMBeanServer()Ljavax/management/MBeanServer;", "44da346f99051826"));
 
     private final Function<String, byte[]> classFiles;
     private final Map<String, ClassModel> models = new HashMap<>();
@@ -203,18 +214,28 @@ final class JdkContract {
         this.classFiles = classFiles;
     }
 
-    /** A contract checked against the running JDK's {@code java.base}. */
+    /** A contract checked against the running JDK's modules ({@code java.base}, {@code java.management}). */
     static JdkContract ofRunningJdk() {
-        return new JdkContract(JdkContract::javaBaseClassFile);
+        return new JdkContract(JdkContract::runningClassFile);
     }
 
-    /** The class file of {@code internalName} in the running JDK's java.base, or null. */
-    static byte[] javaBaseClassFile(String internalName) {
-        try (InputStream in = Object.class.getModule().getResourceAsStream(internalName + ".class")) {
+    /** The class file of {@code internalName} in the running JDK's module of its package, or null. */
+    static byte[] runningClassFile(String internalName) {
+        Module module = Object.class.getModule();
+        if (internalName.startsWith("java/lang/management/")) {
+            module = ModuleLayer.boot().findModule("java.management").orElse(null);
+            if (module == null) return null;
+        }
+        try (InputStream in = module.getResourceAsStream(internalName + ".class")) {
             return in == null ? null : in.readAllBytes();
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** Whether {@code m} is checked: its class file is there, or its module is not optional. */
+    private boolean applies(Member m) {
+        return !OPTIONAL_OWNERS.contains(m.owner()) || model(m.owner()) != null;
     }
 
     /** The class file of {@code internalName} as this contract sees it, or null. */
@@ -231,6 +252,7 @@ final class JdkContract {
     String verify(boolean strict) {
         List<String> problems = new ArrayList<>();
         for (Member m : MEMBERS) {
+            if (!applies(m)) continue;
             String p = check(m);
             if (p != null) problems.add(p + " (" + (m.use() == Use.PATCHED ? "patched by " : "used by ") + m.by() + ")");
         }
@@ -258,7 +280,7 @@ final class JdkContract {
     Map<String, String> fingerprints() {
         Map<String, String> out = new LinkedHashMap<>();
         for (Member m : MEMBERS) {
-            if (m.use() != Use.PATCHED) continue;
+            if (m.use() != Use.PATCHED || !applies(m)) continue;
             ClassModel cm = model(m.owner());
             MethodModel mm = cm == null ? null : method(cm, m.name(), m.descriptor());
             if (mm != null && mm.code().isPresent()) out.put(m.display(), fingerprint(mm.code().get()));
@@ -304,6 +326,7 @@ final class JdkContract {
         if ((required & ACC_FINAL) != 0) words.add("final");
         if ((required & ACC_NATIVE) != 0) words.add("native");
         if ((required & ClassFile.ACC_ABSTRACT) != 0) words.add("abstract");
+        if ((required & ACC_SYNCHRONIZED) != 0) words.add("synchronized");
         return String.join(", ", words);
     }
 

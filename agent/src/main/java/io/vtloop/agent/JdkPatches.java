@@ -59,6 +59,9 @@ import static java.lang.constant.ConstantDescs.*;
  *  sun.nio.ch.EPollSelectorImpl implClose()                    PollerHooks.beforeClose(epfd) first
  *  jdk.internal.vm.            printScheduler(), printPollers()  VirtualThreadHooks.printScheduler(),
  *  JcmdVThreadCommands                                         PollerHooks.printPollers(): jcmd shows vtloop
+ *  java.lang.management.       getPlatformMBeanServer()        ManagementHooks.platformMBeanServer() first: the
+ *  ManagementFactory           (static synchronized)           first call registers vtloop's MXBean (optional:
+ *                                                              not patched without java.management)
  * </pre>
  */
 final class JdkPatches {
@@ -68,6 +71,7 @@ final class JdkPatches {
     private static final ClassDesc CD_FILE_DESCRIPTOR = ClassDesc.of("java.io.FileDescriptor");
     private static final ClassDesc CD_VT_HOOKS = ClassDesc.of("io.vtloop.agent.VirtualThreadHooks");
     private static final ClassDesc CD_POLLER_HOOKS = ClassDesc.of("io.vtloop.agent.PollerHooks");
+    private static final ClassDesc CD_MANAGEMENT_HOOKS = ClassDesc.of("io.vtloop.agent.ManagementHooks");
 
     /** A patch point that is missing or has another shape in this JDK. */
     static final class ShapeException extends Exception {
@@ -118,6 +122,12 @@ final class JdkPatches {
                     cb.invokestatic(CD_VT_HOOKS, "hasQueuedWork", MethodTypeDesc.of(CD_boolean))
                       .ifeq(jdk).iconst_1().ireturn().labelBinding(jdk);
                 }));
+
+        // java.lang.management.ManagementFactory: the platform MBean server, when first asked
+        // for, gets vtloop's MXBean (nothing of java.management initialised before)
+        add("java.lang.management.ManagementFactory", new Edit("getPlatformMBeanServer",
+                MethodTypeDesc.of(ClassDesc.of("javax.management.MBeanServer")), true,
+                cb -> cb.invokestatic(CD_MANAGEMENT_HOOKS, "platformMBeanServer", MTD_void)));
 
         // jdk.internal.misc.Blocker: a blocking call lends the carrier to a spare thread
         add("jdk.internal.misc.Blocker", new Edit("begin", MethodTypeDesc.of(CD_boolean), true, cb -> {
@@ -257,6 +267,7 @@ final class JdkPatches {
         for (var e : edits.entrySet()) {
             String name = e.getKey();
             byte[] original = contract.classFile(name.replace('.', '/'));
+            if (original == null && JdkContract.OPTIONAL_OWNERS.contains(name.replace('.', '/'))) continue;
             if (original == null) throw new ShapeException("class file of " + name + " not found in java.base");
             out.put(name, patch(name, original, e.getValue()));
         }

@@ -273,9 +273,29 @@ class AgentLaunchTest {
         }
     }
 
-    /** A JVM that does not record never initialises JFR for vtloop's events (about 100 ms of CPU at start-up). */
+    /**
+     * vtloop's MXBean is registered when the platform MBean server is first asked for (the
+     * patched ManagementFactory), by the application or by a JMX agent started with the JVM.
+     */
     @Test
-    void jfrStaysUninitialisedWithoutARecording() throws Exception {
+    void schedulerMXBeanIsThereWhenThePlatformServerIsAskedFor() throws Exception {
+        List<List<String>> launches = List.of(List.of(), List.of("-Dcom.sun.management.jmxremote.port=0",
+                "-Dcom.sun.management.jmxremote.authenticate=false", "-Dcom.sun.management.jmxremote.ssl=false"));
+        for (List<String> extra : launches) {
+            List<String> flags = new ArrayList<>(extra);
+            flags.add("-javaagent:" + agentJar());
+            Result r = java(flags, java.util.Map.of(), MXBeanMain.class);
+            assertEquals(0, r.exit(), extra + ": " + r.err());
+            assertEquals(List.of("registered=true", "tasksPositive=true"), r.out().lines().toList(), extra + ": " + r.err());
+        }
+    }
+
+    /**
+     * A JVM that does not record and that nobody watches over JMX never initialises JFR for
+     * vtloop's events, nor JMX for its MXBean (each about 100 ms of CPU at start-up).
+     */
+    @Test
+    void jfrAndJmxStayUninitialisedUntilUsed() throws Exception {
         Path log = Files.createTempFile("vtloop-classes", ".log");
         Result r = java(List.of("-javaagent:" + agentJar(), "-Xlog:class+load=info:file=" + log),
                 java.util.Map.of(), JfrEventsMain.class);
@@ -284,6 +304,7 @@ class AgentLaunchTest {
         assertEquals(0, r.exit(), r.err());
         assertTrue(loaded.contains("io.vtloop.runtime.Carrier "), "the log lists vtloop's classes");
         assertFalse(loaded.contains("jdk.jfr.internal.MetadataRepository "), "JFR was initialised without a recording");
+        assertFalse(loaded.contains("com.sun.jmx.mbeanserver.JmxMBeanServer "), "the platform MBean server was created");
     }
 
     private static void assertRecordedStalls(Path jfr, Result r) throws Exception {

@@ -91,7 +91,7 @@ class JdkContractTest {
 
     @Test
     void fingerprintIgnoresConstantPoolLayoutButNotCode() {
-        byte[] original = JdkContract.javaBaseClassFile(JdkContract.VIRTUAL_THREAD);
+        byte[] original = JdkContract.runningClassFile(JdkContract.VIRTUAL_THREAD);
         // rebuilt without sharing the original constant pool: other indices, same code
         ClassFile fresh = ClassFile.of(ClassFile.ConstantPoolSharingOption.NEW_POOL);
         byte[] reshuffled = fresh.transformClass(fresh.parse(original), ClassTransform.ACCEPT_ALL);
@@ -105,7 +105,7 @@ class JdkContractTest {
     @Test
     void alteredCodeIsRefusedUnlessShapeOnly() {
         assumeTrue(JdkContract.ofRunningJdk().verify(true) == null, "this JDK build is not in JdkContract.TESTED");
-        byte[] original = JdkContract.javaBaseClassFile(JdkContract.VIRTUAL_THREAD);
+        byte[] original = JdkContract.runningClassFile(JdkContract.VIRTUAL_THREAD);
         var contract = new JdkContract(altered(JdkContract.VIRTUAL_THREAD, prependNop(original, "schedule")));
         String reason = contract.verify(true);
         assertNotNull(reason);
@@ -116,7 +116,7 @@ class JdkContractTest {
 
     @Test
     void staticPatchPointMadeInstanceMethodIsRefused() {
-        byte[] original = JdkContract.javaBaseClassFile(JdkContract.POLLER);
+        byte[] original = JdkContract.runningClassFile(JdkContract.POLLER);
         byte[] bytes = transformMethod(original, "poll", (cb, mm) -> cb.withMethod(mm.methodName(), mm.methodType(),
                 mm.flags().flagsMask() & ~ClassFile.ACC_STATIC, mb -> mm.forEach(me -> {
                     if (!(me instanceof java.lang.classfile.AccessFlags)) mb.with(me);
@@ -129,7 +129,7 @@ class JdkContractTest {
 
     @Test
     void missingFieldOrNativeIsRefused() {
-        byte[] selector = JdkContract.javaBaseClassFile(JdkContract.EPOLL_SELECTOR);
+        byte[] selector = JdkContract.runningClassFile(JdkContract.EPOLL_SELECTOR);
         ClassFile cf = ClassFile.of();
         byte[] noEpfd = cf.transformClass(cf.parse(selector),
                 ClassTransform.dropping(e -> e instanceof FieldModel f && f.fieldName().equalsString("epfd")));
@@ -137,7 +137,7 @@ class JdkContractTest {
         assertNotNull(reason);
         assertTrue(reason.contains("field sun.nio.ch.EPollSelectorImpl.epfd I not found"), reason);
 
-        byte[] dispatcher = JdkContract.javaBaseClassFile(JdkContract.SOCKET_DISPATCHER);
+        byte[] dispatcher = JdkContract.runningClassFile(JdkContract.SOCKET_DISPATCHER);
         byte[] noRead0 = cf.transformClass(cf.parse(dispatcher),
                 ClassTransform.dropping(e -> e instanceof MethodModel m && m.methodName().equalsString("read0")));
         reason = new JdkContract(altered(JdkContract.SOCKET_DISPATCHER, noRead0)).verify(false);
@@ -149,7 +149,7 @@ class JdkContractTest {
     void changedConstantIsRefused() {
         String ioStatus = "sun/nio/ch/IOStatus";
         ClassFile cf = ClassFile.of();
-        byte[] bytes = cf.transformClass(cf.parse(JdkContract.javaBaseClassFile(ioStatus)), (cb, e) -> {
+        byte[] bytes = cf.transformClass(cf.parse(JdkContract.runningClassFile(ioStatus)), (cb, e) -> {
             if (e instanceof FieldModel f && f.fieldName().equalsString("UNAVAILABLE")) {
                 cb.withField(f.fieldName(), f.fieldType(), fb -> {
                     fb.withFlags(f.flags().flagsMask());
@@ -166,7 +166,7 @@ class JdkContractTest {
 
     @Test
     void unpatchedPollerMethodNeedingTheInitializerIsRefused() {
-        byte[] original = JdkContract.javaBaseClassFile(JdkContract.POLLER);
+        byte[] original = JdkContract.runningClassFile(JdkContract.POLLER);
         ClassFile cf = ClassFile.of();
         ClassModel model = cf.parse(original);
         FieldModel pollers = model.fields().stream().filter(f -> f.fieldName().equalsString("POLLERS")).findFirst().orElseThrow();
@@ -183,7 +183,7 @@ class JdkContractTest {
 
     /** The running JDK's class files, but {@code bytes} for {@code internalName}. */
     private static Function<String, byte[]> altered(String internalName, byte[] bytes) {
-        return n -> n.equals(internalName) ? bytes : JdkContract.javaBaseClassFile(n);
+        return n -> n.equals(internalName) ? bytes : JdkContract.runningClassFile(n);
     }
 
     private static byte[] prependNop(byte[] classFile, String method) {
