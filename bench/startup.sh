@@ -4,23 +4,27 @@
 # SynchronousQueue round trips), on the JDK's default scheduler and with -javaagent, on 1 core
 # (taskset -c 0) and on 2 cores (-c 0,1), the two schedulers alternating run by run.
 # Builds nothing: run  mvn -B -ntp verify -pl bench -am  first. Usage:
-#   bench/startup.sh [--runs N] [--rounds N] [--out DIR]
+#   bench/startup.sh [--runs N] [--rounds N] [--socket] [--agent JAR] [--out DIR]
+#     --socket  then one byte echoed over a loopback connection (a program that used a socket)
+#     --agent   the agent jar (default agent/target/vtloop-agent.jar; another build for an A/B)
 # Output: a markdown table (median and min-max of each, vtloop/JDK of the medians) on stdout
 # and in OUT/results.md; OUT/runs.tsv holds every run. Needs: Linux, taskset, python3, JDK 25.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=11 rounds=0 out=
+runs=11 rounds=0 socket= out= agent=agent/target/vtloop-agent.jar
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift ;;
     --rounds) rounds=$2; shift ;;
+    --socket) socket=socket ;;
+    --agent) agent=$2; shift ;;
     --out) out=$2; shift ;;
-    *) echo "startup.sh: unknown option $1 (accepted: --runs N, --rounds N, --out DIR)" >&2; exit 2 ;;
+    *) echo "startup.sh: unknown option $1 (accepted: --runs N, --rounds N, --socket, --agent JAR, --out DIR)" >&2; exit 2 ;;
   esac
   shift
 done
 java=$(scripts/find-jdk.sh)/bin/java
-jar=bench/target/benchmarks.jar agent=agent/target/vtloop-agent.jar
+jar=bench/target/benchmarks.jar
 for f in "$jar" "$agent"; do [ -f "$f" ] || { echo "startup.sh: $f missing; run mvn -B -ntp verify -pl bench -am" >&2; exit 1; }; done
 out=${out:-bench/results/runs/startup-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$out"
@@ -32,18 +36,18 @@ for r in $(seq 1 "$runs"); do
     order="jdk vtloop"; [ $((r % 2)) = 0 ] && order="vtloop jdk"
     for s in $order; do
       args=(); [ "$s" = vtloop ] && args=("-javaagent:$agent")
-      t=$( { time taskset -c "$cpus" "$java" "${args[@]}" -cp "$jar" io.vtloop.bench.startup.HelloVirtual "$rounds" >/dev/null; } 2>&1 | tail -1)
+      t=$( { time taskset -c "$cpus" "$java" "${args[@]}" -cp "$jar" io.vtloop.bench.startup.HelloVirtual "$rounds" $socket >/dev/null; } 2>&1 | tail -1)
       read -r real user sys <<< "$t"
       python3 -c "import sys; r,u,s=map(float,sys.argv[1:4]); print('$cores\t$s\t$r\t%d\t%d' % (r*1000, (u+s)*1000))" "$real" "$user" "$sys" >> "$out/runs.tsv"
     done
   done
 done
-python3 - "$out" "$runs" "$rounds" <<'PY' | tee "$out/results.md"
+python3 - "$out" "$runs" "$rounds${socket:+ + socket}" "$(basename "$agent")" "$(git rev-parse --short HEAD 2>/dev/null || echo ?)" "$(date -u +%FT%TZ)" <<'PY' | tee "$out/results.md"
 import csv, statistics, sys
-out, runs, rounds = sys.argv[1], sys.argv[2], sys.argv[3]
+out, runs, rounds, agent, commit, when = sys.argv[1:7]
 rows = list(csv.DictReader(open(out + "/runs.tsv"), delimiter="\t"))
 def cell(v): return f"{statistics.median(v):.0f} ({min(v)}-{max(v)})"
-print(f"HelloVirtual {rounds} round trips, {runs} runs per cell; ms, median (min-max)\n")
+print(f"HelloVirtual {rounds} round trips, {runs} runs per cell, agent {agent}, checkout {commit}, finished {when}; ms, median (min-max)\n")
 print("| cores | JDK wall | vtloop wall | wall vtloop/JDK | JDK CPU | vtloop CPU | CPU vtloop/JDK |")
 print("|---|---|---|---|---|---|---|")
 for cores in ("1", "2"):
