@@ -7,8 +7,6 @@ import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
-import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -28,15 +26,6 @@ class ExitModeTest {
     @AfterEach
     void close() {
         if (scheduler != null) scheduler.close();
-    }
-
-    /** Waits until {@code value} reaches {@code atLeast}; fails after 10 s. */
-    private static void await(String what, LongSupplier value, long atLeast) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (value.getAsLong() < atLeast) {
-            assertTrue(System.nanoTime() - end < 0, what + ": " + value.getAsLong() + " < " + atLeast + " after 10 s");
-            Thread.sleep(1);
-        }
     }
 
     /** Of 200 looks 1 ms apart, how many found each thread parked (WAITING or TIMED_WAITING). */
@@ -63,7 +52,7 @@ class ExitModeTest {
             c.backend.register(new FdState(StartedScheduler.fd(source), 1));
             long polls = c.stats.polls;
             c.fdRegistered();                             // from this thread: wakes the carrier
-            await("a poll after the registration", () -> c.stats.polls, polls + 1);
+            StartedScheduler.await("a poll after the registration", () -> c.stats.polls, polls + 1);
 
             int[] before = parkedLooks(c.primary, monitor);
             assertTrue(before[0] < 20, "before the exit the carrier sleeps in epoll_wait (RUNNABLE): parked in "
@@ -80,7 +69,7 @@ class ExitModeTest {
 
             long events = c.stats.events;
             sink.write(ByteBuffer.wrap(new byte[] {1}));  // nothing else wakes the carrier
-            await("the byte's event dispatched while exiting", () -> c.stats.events, events + 1);
+            StartedScheduler.await("the byte's event dispatched while exiting", () -> c.stats.events, events + 1);
             c.fdForgotten();
         }
         assertEquals(0, c.stats.loopFailures);

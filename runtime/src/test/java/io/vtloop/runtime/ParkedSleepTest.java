@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -36,15 +35,6 @@ class ParkedSleepTest {
         if (scheduler != null) scheduler.close();
     }
 
-    /** Waits until {@code value} reaches {@code atLeast}; fails after 10 s. */
-    private static void await(String what, LongSupplier value, long atLeast) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (value.getAsLong() < atLeast) {
-            assertTrue(System.nanoTime() - end < 0, what + ": " + value.getAsLong() + " < " + atLeast + " after 10 s");
-            Thread.sleep(1);
-        }
-    }
-
     @Test
     void anIdleCarrierWithNoFdSleepsParkedAndEverySubmissionWakesIt() throws Exception {
         Carrier c = start(1);
@@ -52,7 +42,7 @@ class ParkedSleepTest {
         long seen = 0;
         for (int i = 0; i < 200; i++) {
             long last = seen;
-            await("a parked sleep before submission " + i, () -> c.stats.parkedSleeps, last + 1);
+            StartedScheduler.await("a parked sleep before submission " + i, () -> c.stats.parkedSleeps, last + 1);
             seen = c.stats.parkedSleeps;                  // asleep, parked: the next sleep counts one more
             CountDownLatch ran = new CountDownLatch(1);
             scheduler.execute(ran::countDown);            // from a platform thread: a claim of the parked sleep
@@ -87,16 +77,16 @@ class ParkedSleepTest {
     @Test
     void aRegistrationWakesTheParkedCarrierWhichThenSleepsInItsPollerUntilForgotten() throws Throwable {
         Carrier c = start(1);
-        await("a parked sleep", () -> c.stats.parkedSleeps, 1);   // asleep, parked, no timer
+        StartedScheduler.await("a parked sleep", () -> c.stats.parkedSleeps, 1);   // asleep, parked, no timer
         Pipe pipe = Pipe.open();
         try (var source = pipe.source(); var sink = pipe.sink()) {
             c.backend.register(new FdState(StartedScheduler.fd(source), 1));
             long polls = c.stats.polls;
             c.fdRegistered();                             // from this thread: wakes the carrier
             assertFalse(c.pollerIdle());
-            await("a poll after the registration", () -> c.stats.polls, polls + 1);
+            StartedScheduler.await("a poll after the registration", () -> c.stats.polls, polls + 1);
             sink.write(ByteBuffer.wrap(new byte[] {1}));  // nothing else wakes the carrier
-            await("the byte's event dispatched by the sleeping carrier", () -> c.stats.events, 1);
+            StartedScheduler.await("the byte's event dispatched by the sleeping carrier", () -> c.stats.events, 1);
             c.fdForgotten();
         }
         assertTrue(c.pollerIdle());
@@ -104,7 +94,7 @@ class ParkedSleepTest {
         CountDownLatch ran = new CountDownLatch(1);
         scheduler.execute(ran::countDown);                // its sleep ends: the next one looks again
         assertTrue(ran.await(10, TimeUnit.SECONDS));
-        await("a parked sleep once the fd is forgotten", () -> c.stats.parkedSleeps, parked + 1);
+        StartedScheduler.await("a parked sleep once the fd is forgotten", () -> c.stats.parkedSleeps, parked + 1);
         assertEquals(0, c.stats.loopFailures);
     }
 }

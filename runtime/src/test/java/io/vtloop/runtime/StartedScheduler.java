@@ -4,10 +4,13 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.channels.Channel;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * What tests that drive the real loop of a started scheduler share: starting one on a given
- * backend, and the fd of an NIO channel to register with a carrier's poller.
+ * backend, the fd of an NIO channel to register with a carrier's poller, and waiting for a
+ * counter.
  */
 final class StartedScheduler {
     private StartedScheduler() { }
@@ -35,6 +38,16 @@ final class StartedScheduler {
         } finally {
             if (before == null) System.clearProperty("vtloop.backend");
             else System.setProperty("vtloop.backend", before);
+        }
+    }
+
+    /** Waits until {@code value} reaches {@code atLeast}; fails (AssertionError) after 10 s. */
+    static void await(String what, LongSupplier value, long atLeast) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (value.getAsLong() < atLeast) {
+            if (System.nanoTime() - end >= 0)
+                throw new AssertionError(what + ": " + value.getAsLong() + " < " + atLeast + " after 10 s");
+            Thread.sleep(1);
         }
     }
 
