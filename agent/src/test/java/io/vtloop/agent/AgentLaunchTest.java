@@ -271,6 +271,9 @@ class AgentLaunchTest {
             assertEquals(0, r.exit(), flags + ": " + r.err());
             assertEquals(List.of("mainEcho=7", "hookEcho=42", "hookSlept=true"), r.out().lines().toList(), flags + ": " + r.err());
         }
+        Result r = java(List.of("-javaagent:" + agentJar()), java.util.Map.of(), ShutdownHookIoMain.class, "scheduler");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(List.of("mainEcho=7", "hookEcho=42", "hookSlept=true", "hookScheduler=ran"), r.out().lines().toList(), r.err());
     }
 
     /**

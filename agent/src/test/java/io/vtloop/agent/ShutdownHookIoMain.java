@@ -9,7 +9,8 @@ import java.net.Socket;
  * Child-process main: virtual threads keep a loopback connection open (a server thread parked
  * in a read), main returns, and a shutdown hook then runs an echo round trip over that
  * connection and a sleep on virtual threads while the JVM exits. Prints {@code hookEcho=N}
- * and {@code hookSlept=true} from the hook.
+ * and {@code hookSlept=true} from the hook; with an argument, the hook then also starts a vtloop
+ * scheduler of its own (the JVM is exiting already) and runs a virtual thread on it.
  */
 public final class ShutdownHookIoMain {
     public static void main(String[] args) throws Exception {
@@ -24,7 +25,7 @@ public final class ShutdownHookIoMain {
         });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                Thread io = Thread.ofVirtual().start(() -> {
+                Thread talk = Thread.ofVirtual().start(() -> {
                     try {
                         client.getOutputStream().write(42);
                         System.out.println("hookEcho=" + client.getInputStream().read());
@@ -34,8 +35,13 @@ public final class ShutdownHookIoMain {
                         throw new RuntimeException(e);
                     }
                 });
-                io.join();
+                talk.join();
                 client.close();
+                if (args.length > 0) {                       // with the agent: a scheduler started while exiting
+                    try (var scheduler = io.vtloop.Vtloop.newScheduler(1)) {
+                        io.vtloop.Vtloop.ofVirtual(scheduler).start(() -> System.out.println("hookScheduler=ran")).join();
+                    }
+                }
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }

@@ -75,7 +75,11 @@ public final class CarrierScheduler implements VtloopScheduler {
         }
         for (Carrier c : s.carriers) c.primary.start();
         if (s.monitor != null) s.monitor.start();
-        Runtime.getRuntime().addShutdownHook(s.exitHook);
+        try {
+            Runtime.getRuntime().addShutdownHook(s.exitHook);
+        } catch (IllegalStateException e) {   // started by a shutdown hook: the JVM exits already
+            s.prepareForExit();
+        }
         return s;
     }
 
