@@ -591,7 +591,7 @@ final class Carrier {
         long deadline = System.nanoTime() + timeoutNanos;
         while (gate.isSleeping() && !wakeRequested) {
             long slice = -1;                             // -1: until woken
-            if (!pollerIdle()) {                         // exiting: never blocks in the kernel
+            if (!pollerIdle()) {                         // fds while parked: exiting (or a registration's wake-up on its way)
                 if (pollEvents(0) > 0) return;
                 slice = EXIT_POLL_NANOS;
             }
