@@ -35,8 +35,11 @@ import java.util.concurrent.locks.LockSupport;
  * anyway: a task that began at the wake-up is served 1.5 {@code stall} later either way.
  * Measured (WakeFromIdle, docs/BENCHMARKS.md, session 8's {@code 1-timer-ab}): a virtual thread woken
  * from full idle by a platform thread, 90th percentile of the round trip 4.5-5 µs lower than with
- * the unpark. Without a timer
- * (the kernel refused one) the carrier unparks the monitor, as before.
+ * the unpark. Without a timer the carrier unparks the monitor, as before: until the monitor's
+ * {@link #TIMER_AFTER_WAITS}th wait, when the timer is opened (on a thread of its own,
+ * {@code vtloop-monitor-timer}), and for good when the kernel refused one. The monitor installs
+ * an opened timer only between its waits, before step 1, so that the carriers that see
+ * {@code parked} see the timer it waits in.
  *
  * <pre>
  *  monitor ({@link #prepareToPark})         carrier leaving its poller ({@link #carrierAwake})
@@ -69,8 +72,25 @@ final class Monitor extends Thread {
     private final long[] seenSeq;
     private final long[] seenSince;
     private final long busyPeriod;
-    /** What the carriers arm while the monitor waits; null when the kernel refused a timerfd (then they unpark it). */
-    private final WakeTimer timer;
+    /**
+     * The monitor's first waits for a carrier unpark it; its {@code TIMER_AFTER_WAITS}th opens the
+     * timer. A timer costs a downcall's binding (the FFM linker's start, about 100 ms of CPU, when
+     * no fd was waited for yet), which a short program never earns back; a program that has gone
+     * fully idle and woken this many times keeps doing so, and then saves 4.5-5 µs per wake-up.
+     */
+    static final int TIMER_AFTER_WAITS = 64;
+
+    /**
+     * What the carriers arm while the monitor waits; null (they unpark it) before
+     * {@link #TIMER_AFTER_WAITS} waits, or when the kernel refused a timerfd. Written by the monitor only.
+     */
+    private volatile WakeTimer timer;
+    /** The timer {@code vtloop-monitor-timer} opened, until the monitor installs it; guarded by {@link #timerLock}. */
+    private WakeTimer opened;
+    /** Shut down: a timer opened from now on is closed at once; guarded by {@link #timerLock}. */
+    private boolean timerClosed;
+    private final Object timerLock = new Object();
+    private int waits;
     private volatile boolean stop;
     private volatile boolean parked;
     /** The JVM exits: wait parked, not in the timer's read (native code holds HotSpot's exit). */
@@ -93,13 +113,6 @@ final class Monitor extends Thread {
         this.seenSeq = new long[scheduler.carriers.length];
         this.seenSince = new long[scheduler.carriers.length];
         this.busyPeriod = Math.max(stallNanos / 2, 100_000L);
-        WakeTimer t;
-        try {
-            t = WakeTimer.open();
-        } catch (IOException | RuntimeException e) {
-            t = null;   // EMFILE and the like: carriers unpark the monitor instead
-        }
-        this.timer = t;
     }
 
     @Override
@@ -112,6 +125,7 @@ final class Monitor extends Thread {
             period = anyInTask ? busyPeriod : Math.min(period * 2, Math.max(IDLE_PERIOD_NANOS, busyPeriod));
             lookNow = false;
             if (!anyInTask && allSleeping()) {
+                if (timer == null) installTimer();   // before step 1: carriers that see parked see it
                 if (prepareToPark()) lookNow = waitForCarrier();
                 unparked();
                 period = busyPeriod;
@@ -124,7 +138,10 @@ final class Monitor extends Thread {
      * busy period has passed since that carrier woke, so the monitor looks at once.
      */
     private boolean waitForCarrier() {
+        WakeTimer timer = this.timer;
         if (timer == null || exiting) {
+            if (timer == null && !exiting && ++waits == TIMER_AFTER_WAITS)
+                Thread.ofPlatform().daemon().name("vtloop-monitor-timer").start(this::openTimer);
             LockSupport.park(this);
             return false;
         }
@@ -134,6 +151,44 @@ final class Monitor extends Thread {
             if (!stop) reportOnce("waiting for its timer", e);
             LockSupport.parkNanos(this, IDLE_PERIOD_NANOS);   // a bounded look-again instead
             return false;
+        }
+    }
+
+    /** On {@code vtloop-monitor-timer}: opens the timer, for the monitor to install; a failure leaves the unpark. */
+    private void openTimer() {
+        WakeTimer t;
+        try {
+            t = WakeTimer.open();
+        } catch (IOException | RuntimeException | LinkageError e) {
+            return;   // EMFILE and the like: carriers unpark the monitor for good
+        }
+        synchronized (timerLock) {
+            if (!timerClosed) {
+                opened = t;
+                return;
+            }
+        }
+        closeTimer(t);
+    }
+
+    /** How many times the monitor waited without a timer (tests). */
+    int waitsWithoutTimer() { return waits; }
+
+    /** Whether carriers arm the timer now, rather than unpark the monitor (tests). */
+    boolean hasTimer() { return timer != null; }
+
+    /** Monitor thread, between waits: the opened timer, if any, is the one carriers arm from now on. */
+    private void installTimer() {
+        synchronized (timerLock) {
+            timer = opened;
+        }
+    }
+
+    private static void closeTimer(WakeTimer t) {
+        try {
+            t.close();
+        } catch (IOException e) {
+            System.err.println("vtloop: monitor: closing its timer: " + e);
         }
     }
 
@@ -160,6 +215,7 @@ final class Monitor extends Thread {
      */
     boolean carrierAwake() {
         if (!parked || !PARKED.compareAndSet(this, true, false)) return false;
+        WakeTimer timer = this.timer;
         if (timer != null && !exiting) timer.arm(busyPeriod);
         else LockSupport.unpark(this);
         return true;
@@ -172,6 +228,7 @@ final class Monitor extends Thread {
     void exiting() {
         exiting = true;
         LockSupport.unpark(this);
+        WakeTimer timer = this.timer;
         if (timer != null) timer.arm(1);
     }
 
@@ -211,14 +268,14 @@ final class Monitor extends Thread {
     void shutdown() throws InterruptedException {
         stop = true;
         LockSupport.unpark(this);
+        WakeTimer timer = this.timer;
         if (timer != null) timer.arm(1);
         join();
-        if (timer != null) {
-            try {
-                timer.close();
-            } catch (IOException e) {
-                System.err.println("vtloop: monitor: closing its timer: " + e);
-            }
+        WakeTimer t;
+        synchronized (timerLock) {
+            timerClosed = true;
+            t = opened;   // the installed one, or one opened but not yet installed
         }
+        if (t != null) closeTimer(t);
     }
 }

@@ -47,6 +47,7 @@ class ExitModeTest {
         Carrier c = scheduler.carriers[0];
         Monitor monitor = scheduler.monitor;
         assertNotNull(monitor, "the default configuration has a monitor");
+        StartedScheduler.driveMonitorToItsTimer(scheduler);
         Pipe pipe = Pipe.open();
         try (var source = pipe.source(); var sink = pipe.sink()) {
             c.backend.register(new FdState(StartedScheduler.fd(source), 1));

@@ -9,8 +9,8 @@ import java.util.function.LongSupplier;
 
 /**
  * What tests that drive the real loop of a started scheduler share: starting one on a given
- * backend, the fd of an NIO channel to register with a carrier's poller, and waiting for a
- * counter.
+ * backend, the fd of an NIO channel to register with a carrier's poller, waiting for a
+ * counter, and getting the monitor to open its timer.
  */
 final class StartedScheduler {
     private StartedScheduler() { }
@@ -48,6 +48,23 @@ final class StartedScheduler {
             if (System.nanoTime() - end >= 0)
                 throw new AssertionError(what + ": " + value.getAsLong() + " < " + atLeast + " after 10 s");
             Thread.sleep(1);
+        }
+    }
+
+    /**
+     * Wakes the idle scheduler's carriers with empty tasks until its monitor has had
+     * {@link Monitor#TIMER_AFTER_WAITS} waits and installed its timer; fails after 10 s.
+     */
+    static void driveMonitorToItsTimer(CarrierScheduler scheduler) throws InterruptedException {
+        Monitor m = scheduler.monitor;
+        await("the monitor's first wait", m::waitsWithoutTimer, 1);
+        for (int i = m.waitsWithoutTimer(); i < Monitor.TIMER_AFTER_WAITS; i = m.waitsWithoutTimer()) {
+            scheduler.execute(() -> { });
+            await("the monitor's next wait", m::waitsWithoutTimer, i + 1);
+        }
+        for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); !m.hasTimer(); Thread.sleep(2)) {
+            if (System.nanoTime() - end >= 0) throw new AssertionError("no monitor timer 10 s after its opening");
+            scheduler.execute(() -> { });                         // the monitor installs it between waits
         }
     }
 
