@@ -1,6 +1,5 @@
 package io.vtloop.agent;
 
-import io.vtloop.binding.LoadedSymbols;
 import jdk.internal.misc.Unsafe;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.vtloop.binding;
+package io.vtloop.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code vtloop_elf_find_objects} on the libjvm.so of this very JVM: its answers are checked
+ * {@link LoadedSymbols} on the libjvm.so of this very JVM: its answers are checked
  * against {@code dlsym} (for an exported object) and against the memory they point at.
  */
 class LoadedSymbolsTest {

@@ -74,21 +74,14 @@ public final class NativeLibrary {
     }
 
     /**
-     * Loads the library and binds the downcalls that every start of vtloop makes: the poller's
-     * create, the wake timer's, the ELF symbol lookup. Binding is most of the cost of start-up
-     * that is not the JDK's (the FFM linker initialises itself on the first one, ~40 ms), and
-     * this lets a caller do it on another thread while it does other work. Never throws: a
-     * failure is what {@link #loadError()} and the first call report anyway.
+     * Loads the library (extracts it and opens it), so that a caller may do that on another
+     * thread while it does other work. Binds nothing: a downcall is bound at its first call, and
+     * the first one starts the FFM linker (about 100 ms of CPU), which vtloop's start never
+     * needs; a program pays it at its first wait for an fd. Never throws: a failure is what
+     * {@link #loadError()} and the first call report anyway.
      */
     public static void prepare() {
-        if (!isAvailable()) return;
-        try {
-            PollerNative.bindStartupCalls();
-            Class.forName(WakeTimer.class.getName(), true, NativeLibrary.class.getClassLoader());
-            Class.forName(LoadedSymbols.class.getName(), true, NativeLibrary.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            // reported again by the first call
-        }
+        isAvailable();
     }
 
     /**

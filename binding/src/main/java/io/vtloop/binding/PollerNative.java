@@ -82,11 +82,6 @@ final class PollerNative {
 
     private PollerNative() {}
 
-    /** Binds the one downcall every carrier makes at start-up ({@link NativeLibrary#prepare}). */
-    static void bindStartupCalls() {
-        MethodHandle unused = Create.MH;
-    }
-
     static long create() {
         try {
             return (long) Create.MH.invokeExact();
