@@ -2,30 +2,32 @@
 # Start-up cost of the agent: wall-clock and CPU time (user + sys) of whole JVM runs of
 # io.vtloop.bench.startup.HelloVirtual (one virtual thread; with --rounds N also N cold
 # SynchronousQueue round trips), on the JDK's default scheduler and with -javaagent, on 1 core
-# (taskset -c 0) and on 2 cores (-c 0,1), the two schedulers alternating run by run.
+# (taskset -c 0) and on 2 cores (-c 0,1), the schedulers taking turns run by run.
 # Builds nothing: run  mvn -B -ntp verify -pl bench -am  first. Usage:
-#   bench/startup.sh [--runs N] [--rounds N] [--socket] [--agent JAR] [--out DIR]
+#   bench/startup.sh [--runs N] [--rounds N] [--socket] [--agent JAR] [--base JAR] [--out DIR]
 #     --socket  then one byte echoed over a loopback connection (a program that used a socket)
-#     --agent   the agent jar (default agent/target/vtloop-agent.jar; another build for an A/B)
+#     --agent   the agent jar (default agent/target/vtloop-agent.jar)
+#     --base    another build of the agent, run as a third scheduler "base" in the same rotation (an A/B)
 # Output: a markdown table (median and min-max of each, vtloop/JDK of the medians) on stdout
 # and in OUT/results.md; OUT/runs.tsv holds every run. Needs: Linux, taskset, python3, JDK 25.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=11 rounds=0 socket= out= agent=agent/target/vtloop-agent.jar
+runs=11 rounds=0 socket= out= agent=agent/target/vtloop-agent.jar base=
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift ;;
     --rounds) rounds=$2; shift ;;
     --socket) socket=socket ;;
     --agent) agent=$2; shift ;;
+    --base) base=$2; shift ;;
     --out) out=$2; shift ;;
-    *) echo "startup.sh: unknown option $1 (accepted: --runs N, --rounds N, --socket, --agent JAR, --out DIR)" >&2; exit 2 ;;
+    *) echo "startup.sh: unknown option $1 (accepted: --runs N, --rounds N, --socket, --agent JAR, --base JAR, --out DIR)" >&2; exit 2 ;;
   esac
   shift
 done
 java=$(scripts/find-jdk.sh)/bin/java
 jar=bench/target/benchmarks.jar
-for f in "$jar" "$agent"; do [ -f "$f" ] || { echo "startup.sh: $f missing; run mvn -B -ntp verify -pl bench -am" >&2; exit 1; }; done
+for f in "$jar" "$agent" ${base:+"$base"}; do [ -f "$f" ] || { echo "startup.sh: $f missing; run mvn -B -ntp verify -pl bench -am" >&2; exit 1; }; done
 out=${out:-bench/results/runs/startup-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$out"
 printf 'cores\tscheduler\trun\twall_ms\tcpu_ms\n' > "$out/runs.tsv"
@@ -33,27 +35,32 @@ TIMEFORMAT='%R %U %S'
 for r in $(seq 1 "$runs"); do
   for cores in 1 2; do
     cpus=$([ "$cores" = 1 ] && echo 0 || echo 0,1)
-    order="jdk vtloop"; [ $((r % 2)) = 0 ] && order="vtloop jdk"
-    for s in $order; do
-      args=(); [ "$s" = vtloop ] && args=("-javaagent:$agent")
+    all=(jdk vtloop ${base:+base}); n=${#all[@]}
+    order=(); for k in $(seq 0 $((n - 1))); do order+=("${all[$(( (k + r) % n ))]}"); done   # each run starts with the next one
+    for s in "${order[@]}"; do
+      args=(); [ "$s" = vtloop ] && args=("-javaagent:$agent"); [ "$s" = base ] && args=("-javaagent:$base")
       t=$( { time taskset -c "$cpus" "$java" "${args[@]}" -cp "$jar" io.vtloop.bench.startup.HelloVirtual "$rounds" $socket >/dev/null; } 2>&1 | tail -1)
       read -r real user sys <<< "$t"
       python3 -c "import sys; r,u,s=map(float,sys.argv[1:4]); print('$cores\t$s\t$r\t%d\t%d' % (r*1000, (u+s)*1000))" "$real" "$user" "$sys" >> "$out/runs.tsv"
     done
   done
 done
-python3 - "$out" "$runs" "$rounds${socket:+ + socket}" "$(basename "$agent")" "$(git rev-parse --short HEAD 2>/dev/null || echo ?)" "$(date -u +%FT%TZ)" <<'PY' | tee "$out/results.md"
+python3 - "$out" "$runs" "$rounds${socket:+ + socket}" "$(basename "$agent")" "$(git rev-parse --short HEAD 2>/dev/null || echo ?)" "$(date -u +%FT%TZ)" "$(basename "${base:-}")" <<'PY' | tee "$out/results.md"
 import csv, statistics, sys
-out, runs, rounds, agent, commit, when = sys.argv[1:7]
+out, runs, rounds, agent, commit, when, base = sys.argv[1:8]
 rows = list(csv.DictReader(open(out + "/runs.tsv"), delimiter="\t"))
 def cell(v): return f"{statistics.median(v):.0f} ({min(v)}-{max(v)})"
-print(f"HelloVirtual {rounds} round trips, {runs} runs per cell, agent {agent}, checkout {commit}, finished {when}; ms, median (min-max)\n")
-print("| cores | JDK wall | vtloop wall | wall vtloop/JDK | JDK CPU | vtloop CPU | CPU vtloop/JDK |")
-print("|---|---|---|---|---|---|---|")
-for cores in ("1", "2"):
-    v = {(s, k): [int(r[k]) for r in rows if r["cores"] == cores and r["scheduler"] == s]
-         for s in ("jdk", "vtloop") for k in ("wall_ms", "cpu_ms")}
-    m = {key: statistics.median(x) for key, x in v.items()}
-    print(f"| {cores} | {cell(v['jdk','wall_ms'])} | {cell(v['vtloop','wall_ms'])} | {m['vtloop','wall_ms'] / m['jdk','wall_ms']:.1f} "
-          f"| {cell(v['jdk','cpu_ms'])} | {cell(v['vtloop','cpu_ms'])} | {m['vtloop','cpu_ms'] / m['jdk','cpu_ms']:.1f} |")
+scheds = ["jdk", "vtloop"] + (["base"] if base else [])
+label = {"jdk": "JDK", "vtloop": "vtloop", "base": "base"}
+print(f"HelloVirtual {rounds} round trips, {runs} runs per cell, agent {agent}" + (f", base {base}" if base else "")
+      + f", checkout {commit}, finished {when}; ms, median (min-max)\n")
+for k, what in (("wall_ms", "wall"), ("cpu_ms", "CPU")):
+    head = ["cores"] + [f"{label[s]} {what}" for s in scheds] + [f"{what} {label[s]}/JDK" for s in scheds[1:]]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for cores in ("1", "2"):
+        v = {s: [int(r[k]) for r in rows if r["cores"] == cores and r["scheduler"] == s] for s in scheds}
+        m = {s: statistics.median(x) for s, x in v.items()}
+        print("| " + " | ".join([cores] + [cell(v[s]) for s in scheds] + [f"{m[s] / m['jdk']:.1f}" for s in scheds[1:]]) + " |")
+    print()
 PY

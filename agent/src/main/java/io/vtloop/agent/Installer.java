@@ -20,8 +20,9 @@ import java.util.concurrent.FutureTask;
  *
  * <p>Order: validate {@code vtloop.*} (a bad value: {@link IllegalArgumentException}; unknown
  * {@code vtloop.*} names: one warning line); check the platform; give vtloop's module access
- * to the JDK internals it uses; load the native poller (through {@link NativeAccessGate}) on
- * a thread of its own while this one checks the {@link JdkContract} ({@code -Dvtloop.jdkCheck})
+ * to the JDK internals it uses; load the native poller (through {@link NativeAccessGate}) and
+ * read {@code libjvm.so}'s symbol table ({@link JvmtiTransitions#locate}) on a thread of its own
+ * while this one checks the {@link JdkContract} ({@code -Dvtloop.jdkCheck})
  * and builds and checks every patch ({@link JdkPatches}); start the carriers; apply all patches
  * in one redefinition; then, before any virtual thread exists, {@link JvmtiTransitions#turnOff}
  * (which cannot fail the install). Any failure before the redefinition returns the reason and
@@ -56,9 +57,12 @@ public final class Installer {
         Class<?> host = Class.forName("sun.nio.ch.Net", false, null);
         MethodHandle[] gate = NativeAccessGate.define(host);
         RestrictedMethods.route(gate[0], gate[1]);
-        // the native library loads and its start-up downcalls bind (~100 ms, mostly the FFM
-        // linker's own start) on another thread, while this one checks and builds the patches
-        FutureTask<Void> binding = new FutureTask<>(NativeLibrary::prepare, null);
+        // the native library loads, and libjvm.so's symbol table is read, on another thread,
+        // while this one checks and builds the patches
+        FutureTask<Void> binding = new FutureTask<>(() -> {
+            NativeLibrary.prepare();
+            if (jvmtiAuto) JvmtiTransitions.locate();
+        }, null);
         Thread.ofPlatform().daemon().name("vtloop-bind").start(binding);
 
         JdkContract contract = JdkContract.ofRunningJdk();
@@ -71,7 +75,7 @@ public final class Installer {
             return e.getMessage();
         }
 
-        binding.get();   // prepare() does not throw
+        binding.get();   // neither prepare() nor locate() throws
         if (!NativeLibrary.isAvailable()) return NativeLibrary.loadError().getMessage();
 
         CarrierScheduler scheduler = CarrierScheduler.start(config);

@@ -38,7 +38,7 @@ import java.util.jar.JarFile;
  *     one-byte objects (Temurin's builds have it; a stripped build, e.g. a distribution's
  *     package without its debug symbols, does not, and keeps the notifications on);
  * <li>both lie in writable segments of that library ({@link LoadedSymbols}: the load base from
- *     {@code dl_iterate_phdr} plus the link-time value); the exported pointer
+ *     {@code /proc/self/maps} plus the link-time value); the exported pointer
  *     {@code gHotSpotVMStructs} (the serviceability agent's entry point), read at the address
  *     computed the same way, holds the address computed for {@code VMStructs::localHotSpotVMStructs},
  *     which proves the arithmetic; and both bytes read 1 (the flag on, the notifications on).
@@ -56,6 +56,11 @@ public final class JvmtiTransitions {
 
     private static volatile long notifyAddress;       // 0 until located
     private static volatile String state = "on (vtloop not installed)";
+    /** What {@link #locate} found: {addresses, sizes}; or why it found nothing ({@code "on (<why>)"}). */
+    private static long[][] located;
+    private static String notLocated = "on (not looked up)";
+    /** Set by {@link #locate} when another agent is loaded (it then looks nothing up). */
+    private static boolean otherAgent;
 
     /**
      * What {@link #turnOff} did: {@code "off"}, or {@code "on (<why>)"}.
@@ -74,9 +79,32 @@ public final class JvmtiTransitions {
     }
 
     /**
+     * Conditions 2 and 4 of the class comment: reads {@code libjvm.so}'s symbol table (~15 ms,
+     * so the installer calls this on its {@code vtloop-bind} thread, while the main one checks
+     * the contract) unless another agent is loaded. {@link #turnOff}, called after this returned
+     * (and with a happens-before edge: the thread's join), uses the result. Never throws.
+     */
+    static void locate() {
+        try {
+            String other = otherAgentLoaded();
+            if (other != null) {
+                otherAgent = true;
+                notLocated = "on (" + other + ")";
+                return;
+            }
+            located = LoadedSymbols.findObjects("/libjvm.so", NOTIFY, FLAG, ANCHOR, ANCHORED);
+            notLocated = null;
+        } catch (IOException e) {
+            notLocated = "on (" + (e.getMessage().endsWith("ENODATA") ? "libjvm.so has no symbol table" : e.getMessage()) + ")";
+        } catch (Throwable e) {
+            notLocated = "on (" + e + ")";
+        }
+    }
+
+    /**
      * Turns the notifications off if every condition of the class comment holds; returns
-     * {@link #state}. Call once, before any virtual thread starts. Never throws: any failure
-     * leaves them on.
+     * {@link #state}. Call once, after {@link #locate}, before any virtual thread starts. Never
+     * throws: any failure leaves them on.
      *
      * @param auto {@code -Dvtloop.jvmtiTransitions=auto}
      */
@@ -97,16 +125,11 @@ public final class JvmtiTransitions {
     }
 
     private static String tryTurnOff() throws ClassNotFoundException {
-        String other = otherAgentLoaded();
-        if (other != null) return "on (" + other + ")";
+        long[][] found = located;
+        if (otherAgent) return notLocated;   // condition 2 before 3, as the class comment lists them
         if (!U.shouldBeInitialized(Class.forName("java.lang.VirtualThread", false, null)))
             return "on (virtual threads ran before vtloop was installed)";
-        long[][] found;
-        try {
-            found = LoadedSymbols.findObjects("/libjvm.so", NOTIFY, FLAG, ANCHOR, ANCHORED);
-        } catch (IOException e) {
-            return "on (" + (e.getMessage().endsWith("ENODATA") ? "libjvm.so has no symbol table" : e.getMessage()) + ")";
-        }
+        if (found == null) return notLocated;
         long[] at = found[0], size = found[1];
         for (int i = 0; i < 2; i++)
             if (at[i] == 0 || size[i] != 1) return "on (libjvm.so has no writable one-byte " + (i == 0 ? NOTIFY : FLAG) + ")";

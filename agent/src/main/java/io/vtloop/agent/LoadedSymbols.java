@@ -1,14 +1,14 @@
 package io.vtloop.agent;
 
+import java.io.EOFException;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,37 +51,40 @@ public final class LoadedSymbols {
         String path = null;
         long start = -1;
         for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
-            // start-end perms offset dev inode path
+            // start-end perms offset dev inode path; the one mapped from file offset 0
             int slash = line.indexOf('/');
             if (slash < 0 || !line.endsWith(suffix)) continue;
-            String[] f = line.substring(0, slash).trim().split("\\s+");
-            if (f.length < 5 || Long.parseLong(f[2], 16) != 0) continue;
+            int perms = line.indexOf(' '), offset = line.indexOf(' ', perms + 1);
+            if (perms < 0 || offset < 0 || offset > slash || !line.startsWith("00000000 ", offset + 1)) continue;
             path = line.substring(slash);
-            start = Long.parseUnsignedLong(f[0].substring(0, f[0].indexOf('-')), 16);
+            start = Long.parseUnsignedLong(line, 0, line.indexOf('-'), 16);
             break;
         }
         if (path == null) throw new IOException("no library ending in " + suffix + " is loaded: ESRCH");
 
-        try (FileChannel ch = FileChannel.open(Path.of(path), StandardOpenOption.READ)) {
-            return scan(path, ch, start, names, at, size);
-        } catch (NoSuchFileException e) {
-            throw new IOException(path + ": no longer on disk: ENOENT", e);
+        try (RandomAccessFile file = new RandomAccessFile(path, "r")) {
+            return scan(path, file, start, names, at, size);
+        } catch (FileNotFoundException e) {
+            throw new IOException(path + ": cannot open: " + e.getMessage(), e);
         } catch (IndexOutOfBoundsException | ArithmeticException | IllegalArgumentException e) {
             throw new IOException(path + ": truncated or malformed: ENOEXEC", e);
         }
     }
 
     /** {@code length} bytes of the file from {@code position}, little-endian; EOF first is a truncated file. */
-    private static ByteBuffer read(FileChannel ch, long position, long length) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(length)).order(ByteOrder.LITTLE_ENDIAN);
-        while (b.hasRemaining()) {
-            if (ch.read(b, position + b.position()) < 0) throw new IndexOutOfBoundsException("end of file");
+    private static ByteBuffer read(RandomAccessFile file, long position, long length) throws IOException {
+        byte[] b = new byte[Math.toIntExact(length)];
+        file.seek(position);
+        try {
+            file.readFully(b);   // one read(2) into a native buffer: a FileChannel into a heap buffer took twice as long
+        } catch (EOFException e) {
+            throw new IndexOutOfBoundsException("end of file");
         }
-        return b.flip();
+        return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    private static long[][] scan(String path, FileChannel ch, long start, String[] names, long[] at, long[] size) throws IOException {
-        ByteBuffer h = read(ch, 0, Math.min(64, ch.size()));
+    private static long[][] scan(String path, RandomAccessFile ch, long start, String[] names, long[] at, long[] size) throws IOException {
+        ByteBuffer h = read(ch, 0, Math.min(64, ch.length()));
         if (h.limit() < 64 || h.getInt(0) != 0x464c457f || h.get(4) != 2 || h.get(5) != 1 || h.getShort(18) != EM_X86_64
                 || h.getShort(0x36) != PHDR_SIZE || h.getShort(0x3a) != SHDR_SIZE)
             throw new IOException(path + ": not a 64-bit little-endian x86-64 ELF file: ENOEXEC");
@@ -110,14 +113,19 @@ public final class LoadedSymbols {
             byte[] strs = read(ch, sh.getLong(str + 24), sh.getLong(str + 32)).array();
             byte[][] want = new byte[names.length][];
             for (int w = 0; w < names.length; w++) want[w] = names[w].getBytes(StandardCharsets.US_ASCII);
+            // one flat loop over ~70,000 entries (libjvm.so): it runs interpreted until C1's
+            // on-stack replacement, so no calls and no buffer views in it
             int found = 0;
             for (int e = SYM_SIZE; e + SYM_SIZE <= syms.length && found < names.length; e += SYM_SIZE) {
                 if ((syms[e + 4] & 0xf) != STT_OBJECT) continue;
-                int name = (int) le(syms, e, 4);
-                if (name < 0 || name >= strs.length) continue;
+                int name = syms[e] & 0xff | (syms[e + 1] & 0xff) << 8 | (syms[e + 2] & 0xff) << 16 | (syms[e + 3] & 0xff) << 24;
                 for (int w = 0; w < want.length; w++) {
-                    if (at[w] != 0 || !nameIs(strs, name, want[w])) continue;
-                    long value = le(syms, e + 8, 8), sz = le(syms, e + 16, 8);
+                    byte[] n = want[w];
+                    if (at[w] != 0 || name < 0 || name + n.length >= strs.length || strs[name + n.length] != 0) continue;
+                    int i = 0;
+                    while (i < n.length && strs[name + i] == n[i]) i++;
+                    if (i < n.length) continue;
+                    long value = le(syms, e + 8), sz = le(syms, e + 16);
                     if (!inWritable(writable, value, sz)) continue;
                     at[w] = base + value;
                     size[w] = sz;
@@ -129,18 +137,11 @@ public final class LoadedSymbols {
         throw new IOException(path + ": no .symtab: ENODATA");
     }
 
-    /** The little-endian unsigned value of {@code n} bytes at {@code i} (plain array reads: this loop runs interpreted). */
-    private static long le(byte[] b, int i, int n) {
+    /** The little-endian 8-byte value at {@code i}. */
+    private static long le(byte[] b, int i) {
         long v = 0;
-        for (int k = n - 1; k >= 0; k--) v = v << 8 | (b[i + k] & 0xff);
+        for (int k = 7; k >= 0; k--) v = v << 8 | (b[i + k] & 0xff);
         return v;
-    }
-
-    /** Whether the NUL-terminated string at {@code p} is {@code want}. */
-    private static boolean nameIs(byte[] strs, int p, byte[] want) {
-        if (p + want.length >= strs.length || strs[p + want.length] != 0) return false;
-        for (int i = 0; i < want.length; i++) if (strs[p + i] != want[i]) return false;
-        return true;
     }
 
     /** Whether [value, value + size) lies in one of the writable segments {vaddr, memsz}. */
