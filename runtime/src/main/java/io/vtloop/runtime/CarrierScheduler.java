@@ -41,7 +41,7 @@ public final class CarrierScheduler implements VtloopScheduler {
     /** Set by {@link #prepareForExit}: no thread of this scheduler waits in native code from then on. */
     private volatile boolean exiting;
     /** Runs {@link #prepareForExit} when the JVM begins to exit; removed by {@link #close}. */
-    private final Thread exitHook = new Thread(this::prepareForExit, "vtloop-exit");
+    private final Thread exitHook = new ExitHook(this);
     /** The backend in use, {@code vtloop.backend} resolved: {@code epoll} or {@code io_uring}. */
     final String backend;
 
@@ -355,5 +355,18 @@ public final class CarrierScheduler implements VtloopScheduler {
     @Override
     public String toString() {
         return "vtloop scheduler[carriers=" + carriers.length + (closed ? ", closed" : "") + "]";
+    }
+
+    /** The shutdown hook {@code vtloop-exit}: {@link #prepareForExit} (a class, not a lambda: each bootstrap costs start-up time). */
+    private static final class ExitHook extends Thread {
+        private final CarrierScheduler scheduler;
+
+        ExitHook(CarrierScheduler scheduler) {
+            super("vtloop-exit");
+            this.scheduler = scheduler;
+        }
+
+        @Override
+        public void run() { scheduler.prepareForExit(); }
     }
 }

@@ -24,7 +24,7 @@ final class Readiness {
             NO_SKIP_EVENTS = Events.PRI | Events.RDHUP | Events.HUP | Events.ERR;
 
     private final FdTable fds = new FdTable();
-    private volatile IntPredicate skippable = fd -> true;
+    private volatile IntPredicate skippable;   // null: every fd (no lambda: its bootstrap costs start-up time)
 
     /**
      * Sets the check made once per registration: false disables skipping for that fd (for
@@ -55,7 +55,8 @@ final class Readiness {
         FdState fresh = new FdState(fd, fds.nextGeneration());
         FdState s = fds.putIfAbsent(fresh);
         if (s != fresh) return s;                      // another thread registers it
-        if (!skippable.test(fd)) s.disableSkipping();
+        IntPredicate p = skippable;
+        if (p != null && !p.test(fd)) s.disableSkipping();
         try {
             carrier.backend.register(s);
         } catch (IOException | RuntimeException e) {
