@@ -12,6 +12,7 @@ import java.lang.invoke.MethodHandle;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.FutureTask;
+import java.util.function.Function;
 
 /**
  * Installs vtloop into the running JDK; called by {@link Premain} once it has defined the
@@ -23,21 +24,38 @@ import java.util.concurrent.FutureTask;
  * to the JDK internals it uses; load the native poller (through {@link NativeAccessGate}) and
  * read {@code libjvm.so}'s symbol table ({@link JvmtiTransitions#locate}) on a thread of its own
  * while this one checks the {@link JdkContract} ({@code -Dvtloop.jdkCheck})
- * and builds and checks every patch ({@link JdkPatches}); start the carriers; apply all patches
+ * and builds and checks every patch ({@link JdkPatches}), or reads them from the
+ * {@link PatchCache} where an earlier start on this JDK kept them; start the carriers; apply all patches
  * in one redefinition; then, before any virtual thread exists, {@link JvmtiTransitions#turnOff}
  * (which cannot fail the install). Any failure before the redefinition returns the reason and
  * leaves the JDK's scheduling untouched (the module edges and the loaded library stay, unused);
  * a failing redefinition stops the carriers again before the failure is reported.
  */
-public final class Installer {
+public final class Installer implements Function<Object[], Object> {
     private Installer() { }
+
+    /**
+     * {@link #install} for the {@link Launcher}, which cannot name this class (another loader)
+     * and calls it through {@code java.base}'s {@code Function} on an instance it allocates:
+     * {@code {Instrumentation, String agentArgs, Long agentId}} to install's result, or to what
+     * it threw.
+     */
+    @Override
+    public Object apply(Object[] a) {
+        try {
+            return install((Instrumentation) a[0], (String) a[1], (Long) a[2]);
+        } catch (Throwable e) {
+            return e;
+        }
+    }
 
     /**
      * Installs vtloop. Returns null when installed (or already installed), or the reason it was not.
      *
+     * @param agentId the agent build's identity ({@link Launcher}): part of the {@link PatchCache} key
      * @throws IllegalArgumentException for a bad {@code -Dvtloop.*} value
      */
-    public static String install(Instrumentation inst, String agentArgs) throws Exception {
+    public static String install(Instrumentation inst, String agentArgs, long agentId) throws Exception {
         Config config = Config.fromSystemProperties();
         boolean strict = Config.strictJdkCheck();
         boolean jvmtiAuto = Config.jvmtiTransitionsAuto();
@@ -54,23 +72,28 @@ public final class Installer {
         if (!inst.isRedefineClassesSupported() || !inst.isModifiableModule(Object.class.getModule()))
             return "this JVM cannot redefine java.base classes";
         openJavaBase(inst);
-        Class<?> host = Class.forName("sun.nio.ch.Net", false, null);
-        MethodHandle[] gate = NativeAccessGate.define(host);
+        JdkContract contract = JdkContract.ofRunningJdk();
+        String cacheDir = Config.patchCache();
+        PatchCache cache = cacheDir == null ? null : PatchCache.of(cacheDir, agentId, contract, strict);
+        PatchCache.Entry cached = cache == null ? null : cache.load();
+
+        byte[] gateClass = cached != null ? cached.gate() : NativeAccessGate.classBytes();
+        MethodHandle[] gate = NativeAccessGate.define(Class.forName("sun.nio.ch.Net", false, null), gateClass);
         RestrictedMethods.route(gate[0], gate[1]);
         // the native library loads, and libjvm.so's symbol table is read, on another thread,
-        // while this one checks and builds the patches
-        FutureTask<Void> binding = new FutureTask<>(() -> {
-            NativeLibrary.prepare();
-            if (jvmtiAuto) JvmtiTransitions.locate();
-        }, null);
+        // while this one checks and builds the patches (or reads them from the cache)
+        FutureTask<Void> binding = new FutureTask<>(new Bind(jvmtiAuto), null);
         Thread.ofPlatform().daemon().name("vtloop-bind").start(binding);
 
-        JdkContract contract = JdkContract.ofRunningJdk();
-        String mismatch = contract.verify(strict);
-        if (mismatch != null) return mismatch;
+        Map<String, byte[]> built = null;
         ClassDefinition[] patches;
         try {
-            patches = new JdkPatches().build(contract);
+            if (cached == null) {   // check the contract and build the patches
+                String mismatch = contract.verify(strict);
+                if (mismatch != null) return mismatch;
+                built = new JdkPatches().patchedClassFiles(contract);
+            }
+            patches = JdkPatches.definitions(cached != null ? cached.classes() : built);
         } catch (JdkPatches.ShapeException e) {
             return e.getMessage();
         }
@@ -89,14 +112,37 @@ public final class Installer {
             throw e;
         }
         String jvmti = JvmtiTransitions.turnOff(jvmtiAuto);   // before any virtual thread exists
+        String patchesFrom = cache == null ? "built (cache off)" : cached != null ? "from " + cache
+                : store(cache, new PatchCache.Entry(gateClass, built), contract);
         registerMXBeanIfServerMayExist();
         if (config.stats())
             Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println(AgentAccess.summary()),
                     "vtloop-stats"));
         if (config.verbose())
             System.err.println("vtloop: installed, " + scheduler.carriers() + " carriers, backend " + scheduler.backend()
-                    + ", JVMTI transitions " + jvmti);
+                    + ", JVMTI transitions " + jvmti + ", patches " + patchesFrom);
         return null;
+    }
+
+    /** What {@code vtloop-bind} does (a class, not a lambda: a lambda's bootstrap costs ~1 ms of a cold start). */
+    private record Bind(boolean jvmtiAuto) implements Runnable {
+        @Override
+        public void run() {
+            NativeLibrary.prepare();
+            if (jvmtiAuto) JvmtiTransitions.locate();
+        }
+    }
+
+    /**
+     * Keeps patches that were just checked, built and applied for the next start; returns what
+     * {@code -Dvtloop.verbose} says about them. Not when the contract read a class outside
+     * {@link JdkContract#inputs}: the key would not cover it.
+     */
+    private static String store(PatchCache cache, PatchCache.Entry built, JdkContract contract) {
+        if (!JdkContract.inputs().containsAll(contract.classesRead()))
+            return "built (not cached: the contract read classes outside its inputs)";
+        String failed = cache.store(built);
+        return failed == null ? "built, cached in " + cache : "built (not cached: " + failed + ")";
     }
 
     /**
@@ -129,7 +175,7 @@ public final class Installer {
                 Map.of("jdk.internal.access", us, "jdk.internal.misc", us, "sun.nio.ch", us, "sun.net", us),
                 Map.of("sun.nio.ch", us, "java.lang", us),
                 Set.of(), Map.of());
-        ModuleLayer.boot().findModule("java.management")
-                .ifPresent(m -> inst.redefineModule(m, us, Map.of(), Map.of(), Set.of(), Map.of()));
+        Module management = ModuleLayer.boot().findModule("java.management").orElse(null);
+        if (management != null) inst.redefineModule(management, us, Map.of(), Map.of(), Set.of(), Map.of());
     }
 }

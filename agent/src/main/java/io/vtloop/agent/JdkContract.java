@@ -208,15 +208,20 @@ final class JdkContract {
 
     private final Function<String, byte[]> classFiles;
     private final Map<String, ClassModel> models = new HashMap<>();
+    /** Every class file read so far (null: absent), by internal name: each is read once. */
+    private final Map<String, byte[]> read = new HashMap<>();
 
-    /** A contract checked against the class files {@code classFiles} returns (internal name to bytes, null: missing). */
+    /**
+     * A contract checked against the class files {@code classFiles} returns (internal name to
+     * bytes, null: missing); null: the running JDK's ({@link #runningClassFile}).
+     */
     JdkContract(Function<String, byte[]> classFiles) {
         this.classFiles = classFiles;
     }
 
     /** A contract checked against the running JDK's modules ({@code java.base}, {@code java.management}). */
     static JdkContract ofRunningJdk() {
-        return new JdkContract(JdkContract::runningClassFile);
+        return new JdkContract(null);   // not a method reference: its bootstrap costs start-up time
     }
 
     /** The class file of {@code internalName} in the running JDK's module of its package, or null. */
@@ -240,7 +245,26 @@ final class JdkContract {
 
     /** The class file of {@code internalName} as this contract sees it, or null. */
     byte[] classFile(String internalName) {
-        return classFiles.apply(internalName);
+        if (read.containsKey(internalName)) return read.get(internalName);
+        byte[] b = classFiles == null ? runningClassFile(internalName) : classFiles.apply(internalName);
+        read.put(internalName, b);
+        return b;
+    }
+
+    /**
+     * Every class the contract may read (the owners of {@link #MEMBERS} and {@link #CONSTANTS}),
+     * sorted: all that {@link #verify} and {@link JdkPatches} depend on in the JDK.
+     */
+    static List<String> inputs() {
+        java.util.TreeSet<String> all = new java.util.TreeSet<>();
+        for (Member m : MEMBERS) all.add(m.owner());
+        for (Constant c : CONSTANTS) all.add(c.owner());
+        return List.copyOf(all);
+    }
+
+    /** The classes read so far, {@link #classFile} or the checks ({@link #inputs} should hold them all). */
+    Set<String> classesRead() {
+        return Set.copyOf(read.keySet());
     }
 
     /**
@@ -290,7 +314,7 @@ final class JdkContract {
 
     private ClassModel model(String owner) {
         return models.computeIfAbsent(owner, o -> {
-            byte[] b = classFiles.apply(o);
+            byte[] b = classFile(o);
             return b == null ? null : ClassFile.of().parse(b);
         });
     }

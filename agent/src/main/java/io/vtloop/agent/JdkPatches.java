@@ -279,8 +279,16 @@ final class JdkPatches {
      * running JDK's classes. Throws before anything is applied.
      */
     ClassDefinition[] build(JdkContract contract) throws ShapeException {
+        return definitions(patchedClassFiles(contract));
+    }
+
+    /**
+     * The redefinitions of the running JDK's classes by {@code classFiles} (binary class name to
+     * patched class file: {@link #patchedClassFiles}, or its copy in the {@link PatchCache}).
+     */
+    static ClassDefinition[] definitions(Map<String, byte[]> classFiles) throws ShapeException {
         List<ClassDefinition> defs = new ArrayList<>();
-        for (var e : patchedClassFiles(contract).entrySet()) {
+        for (var e : classFiles.entrySet()) {
             Class<?> cls;
             try {
                 cls = Class.forName(e.getKey(), false, null);
@@ -289,7 +297,7 @@ final class JdkPatches {
             }
             defs.add(new ClassDefinition(cls, e.getValue()));
         }
-        return defs.toArray(ClassDefinition[]::new);
+        return defs.toArray(new ClassDefinition[0]);
     }
 
     private static byte[] patch(String className, byte[] bytes, List<Edit> classEdits) throws ShapeException {

@@ -6,12 +6,14 @@ import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassModel;
 import java.lang.classfile.constantpool.ClassEntry;
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
@@ -57,11 +59,13 @@ public final class Launcher {
         if (definedInBootLoader("io.vtloop.agent.Installer")) return;   // another copy of the agent came first
         Object outcome;
         try {
-            defineInBootLoader(inst);
-            Class<?> installer = Class.forName("io.vtloop.agent.Installer", true, null);
-            outcome = installer.getMethod("install", Instrumentation.class, String.class).invoke(null, inst, args);
-        } catch (InvocationTargetException e) {
-            outcome = e.getCause();
+            long agentId = defineInBootLoader(inst);
+            // an instance without a constructor call, used through an interface of java.base: a
+            // reflective call would spin a method accessor for the signature (~10 ms at start-up)
+            @SuppressWarnings("unchecked")
+            var installer = (Function<Object[], Object>) jdk.internal.misc.Unsafe.getUnsafe()
+                    .allocateInstance(Class.forName("io.vtloop.agent.Installer", true, null));
+            outcome = installer.apply(new Object[] {inst, args, agentId});
         } catch (Throwable e) {
             outcome = e;
         }
@@ -89,8 +93,12 @@ public final class Launcher {
         System.err.println(line.replace('\n', ' '));
     }
 
-    /** Defines the classes of {@link #RUNTIME_PACKAGES} in this jar, but this one, with the boot loader, supertypes first. */
-    private static void defineInBootLoader(Instrumentation inst) throws Exception {
+    /**
+     * Defines the classes of {@link #RUNTIME_PACKAGES} in this jar, but this one, with the boot
+     * loader, supertypes first. Returns the build's identity: a 64-bit checksum of their names
+     * and bytes (the key of the agent's {@code PatchCache} includes it).
+     */
+    private static long defineInBootLoader(Instrumentation inst) throws Exception {
         Module base = Object.class.getModule();
         Module self = Launcher.class.getModule();
         inst.redefineModule(base, Set.of(), Map.of("jdk.internal.misc", Set.of(self)), Map.of(), Set.of(), Map.of());
@@ -98,7 +106,8 @@ public final class Launcher {
         Path jarPath = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Map<String, byte[]> classes = new HashMap<>();
         try (JarFile jar = new JarFile(jarPath.toFile())) {
-            for (JarEntry e : (Iterable<JarEntry>) jar.stream()::iterator) {
+            for (Enumeration<JarEntry> all = jar.entries(); all.hasMoreElements(); ) {   // no stream, no lambda:
+                JarEntry e = all.nextElement();                                          // bootstraps cost start-up time
                 String n = e.getName();
                 if (n.endsWith(".class") && RUNTIME_PACKAGES.contains(n.substring(0, n.lastIndexOf('/') + 1))
                         && !n.equals("io/vtloop/agent/Premain.class") && !n.equals("io/vtloop/agent/Launcher.class")) {
@@ -113,6 +122,17 @@ public final class Launcher {
         jdk.internal.misc.Unsafe unsafe = jdk.internal.misc.Unsafe.getUnsafe();
         Set<String> defined = new HashSet<>();
         for (String name : classes.keySet()) define(name, classes, defined, unsafe);
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream(1 << 18);
+        for (String name : new java.util.TreeSet<>(classes.keySet())) {
+            all.write(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            all.write(classes.get(name));
+        }
+        byte[] b = all.toByteArray();
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(b);
+        java.util.zip.Adler32 adler = new java.util.zip.Adler32();
+        adler.update(b);
+        return crc.getValue() << 32 | adler.getValue();
     }
 
     private static void define(String name, Map<String, byte[]> classes, Set<String> defined,
@@ -120,17 +140,9 @@ public final class Launcher {
         byte[] bytes = classes.get(name);
         if (bytes == null || !defined.add(name)) return;
         ClassModel model = ClassFile.of().parse(bytes);
-        model.superclass().ifPresent(s -> defineQuietly(s, classes, defined, unsafe));
-        for (ClassEntry i : model.interfaces()) defineQuietly(i, classes, defined, unsafe);
+        Optional<ClassEntry> superclass = model.superclass();
+        if (superclass.isPresent()) define(superclass.get().asInternalName(), classes, defined, unsafe);
+        for (ClassEntry i : model.interfaces()) define(i.asInternalName(), classes, defined, unsafe);
         unsafe.defineClass(name.replace('/', '.'), bytes, 0, bytes.length, null, null);
-    }
-
-    private static void defineQuietly(ClassEntry e, Map<String, byte[]> classes, Set<String> defined,
-                                      jdk.internal.misc.Unsafe unsafe) {
-        try {
-            define(e.asInternalName(), classes, defined, unsafe);
-        } catch (IOException ex) {
-            throw new java.io.UncheckedIOException(ex);
-        }
     }
 }

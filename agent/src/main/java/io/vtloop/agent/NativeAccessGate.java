@@ -32,8 +32,8 @@ final class NativeAccessGate {
 
     static final String CLASS_NAME = "sun.nio.ch.VtloopNativeGate";
 
-    /** Returns {libraryLookup(Path, Arena), downcallHandle(MemorySegment, FunctionDescriptor, Linker.Option[])}. */
-    static MethodHandle[] define(Class<?> hostInSunNioCh) throws ReflectiveOperationException {
+    /** The gate class's bytes (the same for every JDK: the {@link PatchCache} keeps them). */
+    static byte[] classBytes() {
         ClassDesc self = ClassDesc.of(CLASS_NAME);
         ClassDesc cdPath = ClassDesc.of("java.nio.file.Path"), cdArena = ClassDesc.of("java.lang.foreign.Arena");
         ClassDesc cdLookup = ClassDesc.of("java.lang.foreign.SymbolLookup");
@@ -56,7 +56,15 @@ final class NativeAccessGate {
                         .aload(0).aload(1).aload(2)
                         .invokeinterface(cdLinker, "downcallHandle", downType)
                         .areturn()));
+        return bytes;
+    }
 
+    /**
+     * Defines the gate class {@code bytes} ({@link #classBytes}) in {@code hostInSunNioCh}'s
+     * package; returns {libraryLookup(Path, Arena), downcallHandle(MemorySegment,
+     * FunctionDescriptor, Linker.Option[])}.
+     */
+    static MethodHandle[] define(Class<?> hostInSunNioCh, byte[] bytes) throws ReflectiveOperationException {
         MethodHandles.Lookup host = MethodHandles.privateLookupIn(hostInSunNioCh, MethodHandles.lookup());
         Class<?> gate;
         try {

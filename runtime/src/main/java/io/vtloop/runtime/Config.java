@@ -26,6 +26,9 @@ import java.util.TreeSet;
  * <tr><td>vtloop.verbose</td><td>true, false</td><td>false</td></tr>
  * <tr><td>vtloop.native.dir</td><td>a directory (not empty)</td><td>java.io.tmpdir</td></tr>
  * <tr><td>vtloop.jdkCheck</td><td>strict, shape</td><td>strict</td></tr>
+ * <tr><td>vtloop.patchCache</td><td>a directory, or off (where the agent keeps the patched JDK class files of a start
+ *     for the next ones on the same JDK; see the agent's {@code PatchCache})</td><td>$XDG_CACHE_HOME/vtloop, else
+ *     ~/.cache/vtloop</td></tr>
  * <tr><td>vtloop.jvmtiTransitions</td><td>auto, keep (auto: the agent turns off HotSpot's JVMTI notifications of
  *     virtual-thread mounts at start-up when it is the only agent; see the agent's {@code JvmtiTransitions})</td><td>auto</td></tr>
  * </table>
@@ -53,11 +56,12 @@ public record Config(boolean enabled, int carriers, int pollInterval, int spinMi
     /** Every {@code vtloop.*} property vtloop reads, in the order of the table above. */
     public static final List<String> KNOWN = List.of("vtloop.enabled", "vtloop.carriers", "vtloop.pollInterval",
             "vtloop.spin", "vtloop.stallMillis", "vtloop.spareKeepAliveMillis", "vtloop.backend", "vtloop.stats", "vtloop.verbose",
-            "vtloop.native.dir", "vtloop.jdkCheck", "vtloop.jvmtiTransitions");
+            "vtloop.native.dir", "vtloop.jdkCheck", "vtloop.patchCache", "vtloop.jvmtiTransitions");
 
     /** Reads the properties of this JVM. */
     public static Config fromSystemProperties() {
         nativeDir();
+        patchCache();
         int parallelism = integer("jdk.virtualThreadScheduler.parallelism", Runtime.getRuntime().availableProcessors(), 1, 1024);
         int carriers = integer("vtloop.carriers", parallelism, 1, 1024);
         return new Config(
@@ -122,6 +126,24 @@ public record Config(boolean enabled, int carriers, int pollInterval, int spinMi
         if (v != null && v.isBlank()) throw bad("vtloop.native.dir", v, "a directory (an empty value would extract"
                 + " into the working directory)");
         return v;
+    }
+
+    /**
+     * {@code vtloop.patchCache}: the agent's cache directory, null for {@code off} (or when
+     * neither {@code XDG_CACHE_HOME} nor {@code user.home} is an absolute path).
+     *
+     * @throws IllegalArgumentException when set to an empty (or blank) value
+     */
+    public static String patchCache() {
+        String v = System.getProperty("vtloop.patchCache");
+        if (v != null) {
+            if (v.isBlank()) throw bad("vtloop.patchCache", v, "a directory, or off");
+            return v.trim().equalsIgnoreCase("off") ? null : v.trim();
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null && xdg.startsWith("/")) return xdg + "/vtloop";
+        String home = System.getProperty("user.home");
+        return home != null && home.startsWith("/") ? home + "/.cache/vtloop" : null;
     }
 
     /**

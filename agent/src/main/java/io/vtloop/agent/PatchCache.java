@@ -1,0 +1,199 @@
+package io.vtloop.agent;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.Adler32;
+import java.util.zip.CRC32;
+
+/**
+ * The patched class files of an earlier start, kept on disk ({@code -Dvtloop.patchCache}).
+ * Building them ({@link JdkContract#verify}, {@link JdkPatches}) runs the
+ * {@code java.lang.classfile} API cold, with the JIT compiling it: about 150 ms of a one-core
+ * start that is 80 ms on the JDK alone. Reading them back takes a few ms. The JDK's own answer to
+ * start-up work repeated by every run is the same (CDS, {@code -XX:+AutoCreateSharedArchive}).
+ *
+ * <p><b>Key</b>: 64 bits (the CRC-32 and the Adler-32 of the same bytes) over the agent build
+ * (every class the launcher defines, so hook names and the patch code are the ones that were
+ * checked), the JDK ({@code java.home}, {@code java.runtime.version}), {@code vtloop.jdkCheck},
+ * and every class file of {@link JdkContract#inputs} (absent ones included, as absent): all that
+ * the contract check and the patches read. A file is written only after its patches were checked,
+ * built and applied in this JVM, and only when the contract read no class outside its inputs.
+ *
+ * <p><b>Safety</b>: the files hold code that runs as part of {@code java.base}, so a cache is used
+ * only where no other user can write it, as ssh treats {@code ~/.ssh}: the directory and each
+ * file owned by this process's user and writable by nobody else, the directory's parent owned by
+ * this user or root and not writable by others unless sticky. The directory is created
+ * {@code rwx------}, files {@code rw-------}, written under a temporary name and renamed into place
+ * (readers see whole files only). A file that fails any check (owner, mode, magic, key, checksum)
+ * is not used: the patches are built and the file written again. Nothing here throws; a cache
+ * that cannot be read or written only costs the build.
+ *
+ * <p>The file also holds the {@link NativeAccessGate} class the installer generates (its bytes
+ * depend on the agent build only): with it, a start from the cache runs no
+ * {@code java.lang.classfile} builder at all.
+ *
+ * <p><b>File</b> {@code patches-<key>.bin}: {@value #MAGIC} (UTF), the key (long), the gate
+ * class's length (int) and bytes, the number of patched classes (int), then per class its binary
+ * name (UTF), length (int) and bytes; last the CRC-32 of everything before it (long).
+ */
+final class PatchCache {
+    static final String MAGIC = "vtloop-patches-2";
+
+    /** A file's contents: the gate class, and the patched class files by binary class name. */
+    record Entry(byte[] gate, Map<String, byte[]> classes) { }
+
+    private final Path dir;
+    private final long key;
+
+    private PatchCache(Path dir, long key) {
+        this.dir = dir;
+        this.key = key;
+    }
+
+    /**
+     * The cache in {@code dir} for this agent build ({@code agentId}, from the launcher), this JDK
+     * and {@code contract}'s inputs (read here: the contract keeps them for its checks).
+     */
+    static PatchCache of(String dir, long agentId, JdkContract contract, boolean strict) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 18);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeLong(agentId);
+            out.writeBoolean(strict);
+            out.writeUTF(String.valueOf(System.getProperty("java.home")));
+            out.writeUTF(String.valueOf(System.getProperty("java.runtime.version")));
+            for (String name : JdkContract.inputs()) {
+                byte[] b = contract.classFile(name);
+                out.writeUTF(name);
+                out.writeInt(b == null ? -1 : b.length);
+                if (b != null) out.write(b);
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);   // a ByteArrayOutputStream does not fail
+        }
+        return new PatchCache(Path.of(dir), checksum64(bytes.toByteArray()));
+    }
+
+    /** The CRC-32 (high half) and the Adler-32 (low half) of {@code b}. */
+    static long checksum64(byte[] b) {
+        CRC32 crc = new CRC32();
+        crc.update(b);
+        Adler32 adler = new Adler32();
+        adler.update(b);
+        return crc.getValue() << 32 | adler.getValue();
+    }
+
+    /** Where this key's file is. */
+    Path file() {
+        return dir.resolve("patches-" + String.format("%016x", key) + ".bin");
+    }
+
+    /** This key's file's contents; null when there is no usable file. */
+    Entry load() {
+        Path f = file();
+        try {
+            if (!Files.exists(f, LinkOption.NOFOLLOW_LINKS) || !privateDirectory() || !privateToUs(f, false)) return null;
+            byte[] all = Files.readAllBytes(f);
+            if (all.length < 8) return null;
+            long stored = 0;
+            for (int i = all.length - 8; i < all.length; i++) stored = stored << 8 | (all[i] & 0xff);
+            CRC32 crc = new CRC32();
+            crc.update(all, 0, all.length - 8);
+            if (crc.getValue() != stored) return null;
+            DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(all, 0, all.length - 8));
+            if (!MAGIC.equals(in.readUTF()) || in.readLong() != key) return null;
+            byte[] gate = new byte[in.readInt()];
+            in.readFully(gate);
+            int n = in.readInt();
+            Map<String, byte[]> classes = new LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+                String name = in.readUTF();
+                byte[] b = new byte[in.readInt()];
+                in.readFully(b);
+                classes.put(name, b);
+            }
+            return in.available() == 0 && n > 0 && gate.length > 0 ? new Entry(gate, classes) : null;
+        } catch (IOException | RuntimeException e) {   // a short file (EOFException), a negative length: damaged
+            return null;
+        }
+    }
+
+    /** Writes {@code entry} as this key's file; returns null when written, else why not. */
+    String store(Entry entry) {
+        Path tmp = null;
+        try {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            if (!privateDirectory()) return dir + " is not private to this user";
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 17);
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeUTF(MAGIC);
+            out.writeLong(key);
+            out.writeInt(entry.gate().length);
+            out.write(entry.gate());
+            out.writeInt(entry.classes().size());
+            for (var e : entry.classes().entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeInt(e.getValue().length);
+                out.write(e.getValue());
+            }
+            CRC32 crc = new CRC32();
+            crc.update(bytes.toByteArray());
+            out.writeLong(crc.getValue());
+            tmp = Files.createTempFile(dir, "patches-", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.write(tmp, bytes.toByteArray());
+            Files.move(tmp, file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            tmp = null;
+            return null;
+        } catch (IOException | RuntimeException e) {   // a read-only home, no space: the next start builds again
+            return e.toString();
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the temporary name is never read
+                }
+            }
+        }
+    }
+
+    /** The directory and its parent pass the class comment's checks. */
+    private boolean privateDirectory() throws IOException {
+        Path parent = dir.toAbsolutePath().getParent();
+        return privateToUs(dir, true) && (parent == null || safeParent(parent));
+    }
+
+    /** This user's uid: the owner of {@code /proc/self}. */
+    private static int uid() throws IOException {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    }
+
+    /** Owned by this user, not a link, the right kind, writable by nobody else. */
+    private static boolean privateToUs(Path p, boolean directory) throws IOException {
+        Map<String, Object> a = Files.readAttributes(p, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
+        int mode = (Integer) a.get("mode");
+        int kind = mode & 0170000;
+        return (Integer) a.get("uid") == uid() && kind == (directory ? 0040000 : 0100000) && (mode & 0022) == 0;
+    }
+
+    /** Owned by this user or root; writable by others only with the sticky bit (as /tmp). */
+    private static boolean safeParent(Path p) throws IOException {
+        Map<String, Object> a = Files.readAttributes(p, "unix:uid,mode");
+        int mode = (Integer) a.get("mode"), owner = (Integer) a.get("uid");
+        return (owner == uid() || owner == 0) && ((mode & 0022) == 0 || (mode & 01000) != 0);
+    }
+
+    @Override
+    public String toString() {
+        return file().toString();
+    }
+}

@@ -1,0 +1,75 @@
+package io.vtloop.agent;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The agent's {@link PatchCache} as a user meets it, in child JVMs: the first start builds the
+ * patches and keeps them, the next start reads them, and both run the same program the same way;
+ * a damaged file is rebuilt; {@code off} writes nothing; a bad value is refused.
+ */
+@EnabledIfSystemProperty(named = "vtloop.test.agent", matches = "true")
+class PatchCacheLaunchTest {
+    @TempDir
+    Path tmp;
+
+    private AgentLaunchTest.Result start(String cache) throws Exception {
+        return AgentLaunchTest.java(List.of("-javaagent:" + AgentLaunchTest.agentJar(), "-Dvtloop.verbose=true",
+                "-Dvtloop.patchCache=" + cache), Map.of());
+    }
+
+    private static List<Path> files(Path dir) throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.toList();
+        }
+    }
+
+    @Test
+    void theFirstStartBuildsAndKeepsTheNextReadsWithTheSameOutcome() throws Exception {
+        Path dir = tmp.resolve("cache");
+        AgentLaunchTest.Result first = start(dir.toString()), second = start(dir.toString());
+        assertEquals(0, first.exit(), first.err());
+        assertTrue(first.err().contains(", patches built, cached in " + dir.resolve("patches-")), first.err());
+        assertEquals(1, files(dir).size(), "one file: " + files(dir));
+        assertEquals(0, second.exit(), second.err());
+        assertTrue(second.err().contains(", patches from " + files(dir).getFirst()), second.err());
+        for (AgentLaunchTest.Result r : List.of(first, second)) {
+            assertTrue(r.out().contains("carrier=vtloop-carrier-"), r.out());
+            assertTrue(r.out().contains("read=7"), r.out());
+        }
+    }
+
+    @Test
+    void aDamagedFileIsBuiltAgain() throws Exception {
+        Path dir = tmp.resolve("cache");
+        assertEquals(0, start(dir.toString()).exit());
+        Path file = files(dir).getFirst();
+        byte[] b = Files.readAllBytes(file);
+        b[b.length / 2] ^= 1;
+        Files.write(file, b);
+        AgentLaunchTest.Result r = start(dir.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains(", patches built, cached in " + file), r.err());
+        assertTrue(r.out().contains("carrier=vtloop-carrier-"), r.out());
+        assertTrue(start(dir.toString()).err().contains(", patches from " + file), "repaired");
+    }
+
+    @Test
+    void offWritesNothingAndABlankValueIsRefused() throws Exception {
+        AgentLaunchTest.Result off = start("off");
+        assertEquals(0, off.exit(), off.err());
+        assertTrue(off.err().contains(", patches built (cache off)"), off.err());
+        AgentLaunchTest.Result blank = start(" ");
+        assertEquals(1, blank.exit());
+        assertTrue(blank.err().contains("-Dvtloop.patchCache= : expected a directory, or off"), blank.err());
+    }
+}

@@ -1,0 +1,127 @@
+package io.vtloop.agent;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * {@link PatchCache} alone: what its key covers, what a reader refuses (a damaged file, another
+ * key's, a directory or file others may write), and a file written and read back. The agent's
+ * starts from the cache: {@code PatchCacheLaunchTest}.
+ */
+@DisabledIfSystemProperty(named = "vtloop.test.agent", matches = "true")
+class PatchCacheTest {
+    @TempDir
+    Path tmp;
+
+    private static JdkContract running() {
+        return JdkContract.ofRunningJdk();
+    }
+
+    /** The running JDK's class files, but {@code changed} with one byte more. */
+    private static JdkContract with(String changed) {
+        Function<String, byte[]> files = name -> {
+            byte[] b = JdkContract.runningClassFile(name);
+            if (!name.equals(changed) || b == null) return b;
+            byte[] c = java.util.Arrays.copyOf(b, b.length + 1);
+            return c;
+        };
+        return new JdkContract(files);
+    }
+
+    private PatchCache cache(long agentId, JdkContract contract, boolean strict) {
+        return PatchCache.of(tmp.resolve("c").toString(), agentId, contract, strict);
+    }
+
+    private static PatchCache.Entry entry() {
+        return new PatchCache.Entry(new byte[] {1, 2, 3}, Map.of("java.lang.VirtualThread", new byte[] {4, 5}));
+    }
+
+    @Test
+    void theKeyCoversTheAgentBuildTheCheckModeAndEveryInputClassFile() {
+        Set<Path> files = new HashSet<>();
+        assertTrue(files.add(cache(1, running(), true).file()));
+        assertFalse(files.add(cache(1, running(), true).file()), "the same inputs: the same file");
+        assertTrue(files.add(cache(2, running(), true).file()), "another agent build");
+        assertTrue(files.add(cache(1, running(), false).file()), "-Dvtloop.jdkCheck=shape");
+        for (String input : JdkContract.inputs())
+            assertTrue(files.add(cache(1, with(input), true).file()), "a changed " + input);
+    }
+
+    @Test
+    void theInputsHoldEveryClassTheCheckAndThePatchesRead() throws Exception {
+        JdkContract contract = running();
+        assertNull(contract.verify(true));
+        new JdkPatches().patchedClassFiles(contract);
+        assertTrue(JdkContract.inputs().containsAll(contract.classesRead()), contract.classesRead().toString());
+    }
+
+    @Test
+    void aStoredEntryReadsBackAndIsPrivate() throws Exception {
+        PatchCache c = cache(1, running(), true);
+        assertNull(c.load(), "nothing stored yet");
+        assertNull(c.store(entry()));
+        PatchCache.Entry e = c.load();
+        assertNotNull(e);
+        assertArrayEquals(new byte[] {1, 2, 3}, e.gate());
+        assertArrayEquals(new byte[] {4, 5}, e.classes().get("java.lang.VirtualThread"));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("c"))));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(c.file())));
+        assertNull(cache(2, running(), true).load(), "another key does not read this file");
+    }
+
+    @Test
+    void everyDamagedByteIsNoticed() throws Exception {
+        PatchCache c = cache(1, running(), true);
+        assertNull(c.store(entry()));
+        byte[] good = Files.readAllBytes(c.file());
+        for (int i = 0; i < good.length; i++) {
+            byte[] bad = good.clone();
+            bad[i] ^= 0x10;
+            Files.write(c.file(), bad);
+            assertNull(c.load(), "byte " + i + " flipped");
+        }
+        Files.write(c.file(), java.util.Arrays.copyOf(good, good.length - 1));
+        assertNull(c.load(), "a short file");
+        Files.write(c.file(), good);
+        assertNotNull(c.load());
+    }
+
+    @Test
+    void aCacheOthersMayWriteIsNeitherReadNorWritten() throws Exception {
+        PatchCache c = cache(1, running(), true);
+        assertNull(c.store(entry()));
+        Files.setPosixFilePermissions(c.file(), PosixFilePermissions.fromString("rw-rw-rw-"));
+        assertNull(c.load(), "a file others may write");
+        Files.setPosixFilePermissions(c.file(), PosixFilePermissions.fromString("rw-------"));
+        assertNotNull(c.load());
+        Files.setPosixFilePermissions(tmp.resolve("c"), PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertNull(c.load(), "a directory others may write");
+        assertNotNull(c.store(entry()), "nor is it written");
+        Files.setPosixFilePermissions(tmp.resolve("c"), PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertNull(c.load(), "a parent others may write (without the sticky bit)");
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx------"));
+        assertNotNull(c.load());
+    }
+
+    @Test
+    void aLinkIsNotFollowed() throws Exception {
+        PatchCache c = cache(1, running(), true);
+        assertNull(c.store(entry()));
+        Path real = tmp.resolve("real.bin");
+        Files.move(c.file(), real);
+        Files.createSymbolicLink(c.file(), real);
+        assertNull(c.load());
+    }
+}
