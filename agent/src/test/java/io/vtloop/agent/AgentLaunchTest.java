@@ -159,7 +159,7 @@ class AgentLaunchTest {
         assertTrue(r.out().contains("carrier=vtloop-carrier-"), r.out());
         assertEquals("vtloop: ignoring unknown properties -Dvtloop.Spin, -Dvtloop.carrier; known: vtloop.enabled,"
                 + " vtloop.carriers, vtloop.pollInterval, vtloop.spin, vtloop.stallMillis, vtloop.spareKeepAliveMillis,"
-                + " vtloop.backend, vtloop.stats, vtloop.verbose, vtloop.native.dir, vtloop.jdkCheck,"
+                + " vtloop.backend, vtloop.stats, vtloop.verbose, vtloop.native.dir, vtloop.jdkCheck, vtloop.patchCache,"
                 + " vtloop.jvmtiTransitions\n", r.err());
     }
 
