@@ -4,15 +4,16 @@
 # SynchronousQueue round trips), on the JDK's default scheduler and with -javaagent, on 1 core
 # (taskset -c 0) and on 2 cores (-c 0,1), the schedulers taking turns run by run.
 # Builds nothing: run  mvn -B -ntp verify -pl bench -am  first. Usage:
-#   bench/startup.sh [--runs N] [--rounds N] [--socket] [--agent JAR] [--base JAR] [--out DIR]
+#   bench/startup.sh [--runs N] [--rounds N] [--socket] [--agent JAR] [--base JAR] [--agent-arg ARG]... [--out DIR]
 #     --socket  then one byte echoed over a loopback connection (a program that used a socket)
 #     --agent   the agent jar (default agent/target/vtloop-agent.jar)
 #     --base    another build of the agent, run as a third scheduler "base" in the same rotation (an A/B)
+#     --agent-arg  a JVM option for the runs with an agent (either build), e.g. -Dvtloop.patchCache=off
 # Output: a markdown table (median and min-max of each, vtloop/JDK of the medians) on stdout
 # and in OUT/results.md; OUT/runs.tsv holds every run. Needs: Linux, taskset, python3, JDK 25.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=11 rounds=0 socket= out= agent=agent/target/vtloop-agent.jar base=
+runs=11 rounds=0 socket= out= agent=agent/target/vtloop-agent.jar base= agent_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift ;;
@@ -20,8 +21,9 @@ while [ $# -gt 0 ]; do
     --socket) socket=socket ;;
     --agent) agent=$2; shift ;;
     --base) base=$2; shift ;;
+    --agent-arg) agent_args+=("$2"); shift ;;
     --out) out=$2; shift ;;
-    *) echo "startup.sh: unknown option $1 (accepted: --runs N, --rounds N, --socket, --agent JAR, --base JAR, --out DIR)" >&2; exit 2 ;;
+    *) echo "startup.sh: unknown option $1 (accepted: --runs N, --rounds N, --socket, --agent JAR, --base JAR, --agent-arg ARG, --out DIR)" >&2; exit 2 ;;
   esac
   shift
 done
@@ -38,14 +40,15 @@ for r in $(seq 1 "$runs"); do
     all=(jdk vtloop ${base:+base}); n=${#all[@]}
     order=(); for k in $(seq 0 $((n - 1))); do order+=("${all[$(( (k + r) % n ))]}"); done   # each run starts with the next one
     for s in "${order[@]}"; do
-      args=(); [ "$s" = vtloop ] && args=("-javaagent:$agent"); [ "$s" = base ] && args=("-javaagent:$base")
+      args=(); [ "$s" = vtloop ] && args=("-javaagent:$agent" ${agent_args[@]+"${agent_args[@]}"})
+      [ "$s" = base ] && args=("-javaagent:$base" ${agent_args[@]+"${agent_args[@]}"})
       t=$( { time taskset -c "$cpus" "$java" "${args[@]}" -cp "$jar" io.vtloop.bench.startup.HelloVirtual "$rounds" $socket >/dev/null; } 2>&1 | tail -1)
       read -r real user sys <<< "$t"
       python3 -c "import sys; r,u,s=map(float,sys.argv[1:4]); print('$cores\t$s\t$r\t%d\t%d' % (r*1000, (u+s)*1000))" "$real" "$user" "$sys" >> "$out/runs.tsv"
     done
   done
 done
-python3 - "$out" "$runs" "$rounds${socket:+ + socket}" "$(basename "$agent")" "$(git rev-parse --short HEAD 2>/dev/null || echo ?)" "$(date -u +%FT%TZ)" "$(basename "${base:-}")" <<'PY' | tee "$out/results.md"
+python3 - "$out" "$runs" "$rounds${socket:+ + socket}" "$(basename "$agent")${agent_args[@]+ ${agent_args[*]}}" "$(git rev-parse --short HEAD 2>/dev/null || echo ?)" "$(date -u +%FT%TZ)" "$(basename "${base:-}")" <<'PY' | tee "$out/results.md"
 import csv, statistics, sys
 out, runs, rounds, agent, commit, when, base = sys.argv[1:8]
 rows = list(csv.DictReader(open(out + "/runs.tsv"), delimiter="\t"))
