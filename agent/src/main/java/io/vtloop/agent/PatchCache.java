@@ -9,6 +9,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.Adler32;
@@ -93,7 +94,7 @@ final class PatchCache {
 
     /** Where this key's file is. */
     Path file() {
-        return dir.resolve("patches-" + String.format("%016x", key) + ".bin");
+        return dir.resolve("patches-" + HexFormat.of().toHexDigits(key) + ".bin");   // not String.format: ~1 ms cold
     }
 
     /** This key's file's contents; null when there is no usable file. */

@@ -17,13 +17,17 @@ import java.util.function.BooleanSupplier;
  * Until then a carrier has nothing to poll and sleeps parked ({@code Carrier.pollerIdle}), so
  * {@link #poll} and {@link #pollFromMonitor} find nothing and {@link #wakeup} has no poll to end;
  * a new poller is woken once as it is published, which stands for every wake-up sent while
- * there was none ("ends the next poll", the contract's other half).
+ * there was none ("ends the next poll", the contract's other half). A kernel that refuses the
+ * epoll or the eventfd (EMFILE) fails that registration, and so the park that asked for it, with
+ * the {@code IOException}; the next registration tries again.
  */
 final class EpollBackend implements Backend {
     private final Readiness readiness;
     private final CarrierStats stats;
     /** Null until the first registration; then set once (under this), never cleared. */
     private volatile Native ready;
+    /** Set by {@link #close} (under this): no poller is created after it. */
+    private boolean closed;
 
     /** What the first registration creates. */
     private record Native(EpollPoller poller, EventBuffer events, EventBuffer monitorEvents) { }
@@ -49,6 +53,7 @@ final class EpollBackend implements Backend {
     private synchronized Native create() throws IOException {
         Native n = ready;
         if (n != null) return n;
+        if (closed) throw new IOException("the carrier's poller is closed");
         EpollPoller poller = EpollPoller.open();
         EventBuffer events = null;
         try {
@@ -97,6 +102,7 @@ final class EpollBackend implements Backend {
     public void close() throws IOException {
         Native n;
         synchronized (this) {
+            closed = true;
             n = ready;
         }
         if (n == null) return;
