@@ -43,9 +43,11 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  *  monitor ({@link #prepareToPark})         carrier leaving its poller ({@link #carrierAwake})
- *  1. parked = true (volatile)              a. sleeping = false (WakeupGate.awake, volatile)
- *  2. every carrier still sleeping? else 4  b. parked? CAS parked true -> false; the winner arms
- *  3. wait for the timer (or park)             the timer (or unparks the monitor)
+ *  0. no timer yet? timer = opened, if one  a. sleeping = false (WakeupGate.awake, volatile)
+ *     was (volatile; {@link #installTimer}) b. parked? CAS parked true -> false; the winner reads
+ *  1. parked = true (volatile)                 timer and arms it (or, null, unparks the monitor)
+ *  2. every carrier still sleeping? else 4
+ *  3. wait in the timer read at 0 (or park)
  *  4. parked = false ({@link #unparked})
  *
  *  parked  event                            next    effect
@@ -60,7 +62,10 @@ import java.util.concurrent.locks.LockSupport;
  * 1-2 and a-b are a Dekker pair: either the monitor sees the carrier awake and does not wait,
  * or the carrier sees {@code parked} and arms the timer (maybe spuriously: one extra look). Both
  * halves are volatile accesses, so no fence is spelled out; the CAS makes one carrier arm per
- * wait, so that carriers waking one after another do not push the expiry later. stress/
+ * wait, so that carriers waking one after another do not push the expiry later. Step 0 comes
+ * before the store of 1, so a carrier whose CAS saw that store reads the timer the monitor waits
+ * in; one that won the CAS of an earlier wait (a park, no timer) and reads the timer late finds
+ * the monitor past that wait: its unpark then leaves a permit, or its arm one extra look. stress/
  * {@code MonitorParkAwakeTest} races the real 1-2 against the real a-b ({@code Carrier.awoke}).
  */
 final class Monitor extends Thread {
