@@ -1,6 +1,5 @@
 package io.vtloop.agent;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassModel;
@@ -136,7 +135,7 @@ public final class Launcher {
     }
 
     private static void define(String name, Map<String, byte[]> classes, Set<String> defined,
-                               jdk.internal.misc.Unsafe unsafe) throws IOException {
+                               jdk.internal.misc.Unsafe unsafe) {
         byte[] bytes = classes.get(name);
         if (bytes == null || !defined.add(name)) return;
         ClassModel model = ClassFile.of().parse(bytes);
