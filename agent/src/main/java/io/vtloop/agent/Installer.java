@@ -21,11 +21,11 @@ import java.util.function.Function;
  *
  * <p>Order: validate {@code vtloop.*} (a bad value: {@link IllegalArgumentException}; unknown
  * {@code vtloop.*} names: one warning line); check the platform; give vtloop's module access
- * to the JDK internals it uses; load the native poller (through {@link NativeAccessGate}) and
- * read {@code libjvm.so}'s symbol table ({@link JvmtiTransitions#locate}) on a thread of its own
- * while this one checks the {@link JdkContract} ({@code -Dvtloop.jdkCheck})
- * and builds and checks every patch ({@link JdkPatches}), or reads them from the
- * {@link PatchCache} where an earlier start on this JDK kept them; start the carriers; apply all patches
+ * to the JDK internals it uses; read {@code libjvm.so}'s symbol table
+ * ({@link JvmtiTransitions#locate}) on a thread of its own ({@code vtloop-symbols}) while this
+ * one loads the native poller (through {@link NativeAccessGate}), checks the {@link JdkContract}
+ * ({@code -Dvtloop.jdkCheck}) and builds and checks every patch ({@link JdkPatches}), or reads
+ * them from the {@link PatchCache} where an earlier start on this JDK kept them; start the carriers; apply all patches
  * in one redefinition; then, before any virtual thread exists, {@link JvmtiTransitions#turnOff}
  * (which cannot fail the install). Any failure before the redefinition returns the reason and
  * leaves the JDK's scheduling untouched (the module edges and the loaded library stay, unused);
@@ -72,6 +72,11 @@ public final class Installer implements Function<Object[], Object> {
         if (!inst.isRedefineClassesSupported() || !inst.isModifiableModule(Object.class.getModule()))
             return "this JVM cannot redefine java.base classes";
         openJavaBase(inst);
+        // libjvm.so's symbol table (~20 ms) is read on another thread while this one reads the
+        // patch cache, loads the native library and checks and builds the patches (or reads them)
+        FutureTask<Void> symbols = new FutureTask<>(new Locate(jvmtiAuto), null);
+        Thread.ofPlatform().daemon().name("vtloop-symbols").start(symbols);
+
         JdkContract contract = JdkContract.ofRunningJdk();
         String cacheDir = Config.patchCache();
         PatchCache cache = cacheDir == null ? null : PatchCache.of(cacheDir, agentId, contract, strict);
@@ -80,10 +85,15 @@ public final class Installer implements Function<Object[], Object> {
         byte[] gateClass = cached != null ? cached.gate() : NativeAccessGate.classBytes();
         MethodHandle[] gate = NativeAccessGate.define(Class.forName("sun.nio.ch.Net", false, null), gateClass);
         RestrictedMethods.route(gate[0], gate[1]);
-        // the native library loads, and libjvm.so's symbol table is read, on another thread,
-        // while this one checks and builds the patches (or reads them from the cache)
-        FutureTask<Void> binding = new FutureTask<>(new Bind(jvmtiAuto), null);
-        Thread.ofPlatform().daemon().name("vtloop-bind").start(binding);
+        // the native library (~13 ms: extract, open): here when the patches come from the cache
+        // (little else to do meanwhile), else on a thread of its own while they are built
+        FutureTask<Void> loading = null;
+        if (cached != null) {
+            NativeLibrary.prepare();
+        } else {
+            loading = new FutureTask<>(new LoadLibrary(), null);
+            Thread.ofPlatform().daemon().name("vtloop-load").start(loading);
+        }
 
         Map<String, byte[]> built = null;
         ClassDefinition[] patches;
@@ -98,8 +108,9 @@ public final class Installer implements Function<Object[], Object> {
             return e.getMessage();
         }
 
-        binding.get();   // neither prepare() nor locate() throws
+        if (loading != null) loading.get();   // prepare() does not throw
         if (!NativeLibrary.isAvailable()) return NativeLibrary.loadError().getMessage();
+        symbols.get();   // locate() does not throw
 
         CarrierScheduler scheduler = CarrierScheduler.start(config);
         AgentAccess.install(scheduler, SocketOptions::allowsSkipping);
@@ -124,12 +135,19 @@ public final class Installer implements Function<Object[], Object> {
         return null;
     }
 
-    /** What {@code vtloop-bind} does (a class, not a lambda: a lambda's bootstrap costs ~1 ms of a cold start). */
-    private record Bind(boolean jvmtiAuto) implements Runnable {
+    /** What {@code vtloop-symbols} does (a class, not a lambda: a lambda's bootstrap costs ~1 ms of a cold start). */
+    private record Locate(boolean jvmtiAuto) implements Runnable {
+        @Override
+        public void run() {
+            if (jvmtiAuto) JvmtiTransitions.locate();
+        }
+    }
+
+    /** What {@code vtloop-load} does. */
+    private record LoadLibrary() implements Runnable {
         @Override
         public void run() {
             NativeLibrary.prepare();
-            if (jvmtiAuto) JvmtiTransitions.locate();
         }
     }
 

@@ -80,8 +80,8 @@ public final class JvmtiTransitions {
 
     /**
      * Conditions 2 and 4 of the class comment: reads {@code libjvm.so}'s symbol table (~15 ms,
-     * so the installer calls this on its {@code vtloop-bind} thread, while the main one checks
-     * the contract) unless another agent is loaded. {@link #turnOff}, called after this returned
+     * so the installer calls this on a thread of its own, {@code vtloop-symbols}, while the main
+     * one reads the patch cache, loads the native library and checks the contract) unless another agent is loaded. {@link #turnOff}, called after this returned
      * (and with a happens-before edge: the thread's join), uses the result. Never throws.
      */
     static void locate() {

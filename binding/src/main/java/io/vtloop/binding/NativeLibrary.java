@@ -74,11 +74,11 @@ public final class NativeLibrary {
     }
 
     /**
-     * Loads the library (extracts it and opens it), so that a caller may do that on another
-     * thread while it does other work. Binds nothing: a downcall is bound at its first call, and
-     * the first one starts the FFM linker (about 100 ms of CPU), which vtloop's start never
-     * needs; a program pays it at its first wait for an fd. Never throws: a failure is what
-     * {@link #loadError()} and the first call report anyway.
+     * Loads the library (extracts it and opens it), at a time of the caller's choosing. Binds
+     * nothing: a downcall is bound at its first call, and the first one starts the FFM linker
+     * (about 100 ms of CPU), which vtloop's start never needs; a program pays it at its first
+     * wait for an fd. Never throws: a failure is what {@link #loadError()} and the first call
+     * report anyway.
      */
     public static void prepare() {
         isAvailable();
