@@ -111,13 +111,13 @@ final class PatchCache {
             if (crc.getValue() != stored) return null;
             DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(all, 0, all.length - 8));
             if (!MAGIC.equals(in.readUTF()) || in.readLong() != key) return null;
-            byte[] gate = new byte[in.readInt()];
+            byte[] gate = new byte[length(in, all)];
             in.readFully(gate);
             int n = in.readInt();
             Map<String, byte[]> classes = new LinkedHashMap<>();
             for (int i = 0; i < n; i++) {
                 String name = in.readUTF();
-                byte[] b = new byte[in.readInt()];
+                byte[] b = new byte[length(in, all)];
                 in.readFully(b);
                 classes.put(name, b);
             }
@@ -125,6 +125,13 @@ final class PatchCache {
         } catch (IOException | RuntimeException e) {   // a short file (EOFException), a negative length: damaged
             return null;
         }
+    }
+
+    /** A length field, no longer than the file (an EOFException, not an allocation, for a bad one). */
+    private static int length(DataInputStream in, byte[] file) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > file.length) throw new java.io.EOFException("length " + n);
+        return n;
     }
 
     /** Writes {@code entry} as this key's file; returns null when written, else why not. */

@@ -124,4 +124,33 @@ class PatchCacheTest {
         Files.createSymbolicLink(c.file(), real);
         assertNull(c.load());
     }
+
+    @Test
+    void aLengthBeyondTheFileIsRefusedEvenWithAGoodChecksum() throws Exception {
+        PatchCache c = cache(1, running(), true);
+        assertNull(c.store(entry()));                     // creates the private directory
+        var bytes = new java.io.ByteArrayOutputStream();
+        var out = new java.io.DataOutputStream(bytes);
+        out.writeUTF(PatchCache.MAGIC);
+        out.writeLong(Long.parseUnsignedLong(c.file().getFileName().toString().substring(8, 24), 16));
+        out.writeInt(Integer.MAX_VALUE);                  // the gate's length: more than the file holds
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bytes.toByteArray());
+        out.writeLong(crc.getValue());
+        Files.write(c.file(), bytes.toByteArray());
+        assertNull(c.load(), "refused before any allocation of that size");
+    }
+
+    @Test
+    void aPathTheFileSystemCannotNameIsABadValue() {
+        String before = System.setProperty("vtloop.patchCache", "cache\u0000dir");
+        try {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, io.vtloop.runtime.Config::patchCache);
+            assertTrue(e.getMessage().startsWith("-Dvtloop.patchCache=cache"), e.getMessage());
+            assertTrue(e.getMessage().contains("expected a directory, or off"), e.getMessage());
+        } finally {
+            if (before == null) System.clearProperty("vtloop.patchCache");
+            else System.setProperty("vtloop.patchCache", before);
+        }
+    }
 }

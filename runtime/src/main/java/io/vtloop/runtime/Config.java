@@ -138,7 +138,13 @@ public record Config(boolean enabled, int carriers, int pollInterval, int spinMi
         String v = System.getProperty("vtloop.patchCache");
         if (v != null) {
             if (v.isBlank()) throw bad("vtloop.patchCache", v, "a directory, or off");
-            return v.trim().equalsIgnoreCase("off") ? null : v.trim();
+            if (v.trim().equalsIgnoreCase("off")) return null;
+            try {
+                java.nio.file.Path.of(v.trim());
+            } catch (java.nio.file.InvalidPathException e) {
+                throw bad("vtloop.patchCache", v, "a directory, or off (" + e.getReason() + ")");
+            }
+            return v.trim();
         }
         String xdg = System.getenv("XDG_CACHE_HOME");
         if (xdg != null && xdg.startsWith("/")) return xdg + "/vtloop";
