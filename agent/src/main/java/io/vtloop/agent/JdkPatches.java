@@ -275,16 +275,9 @@ final class JdkPatches {
     }
 
     /**
-     * Loads (without initializing) each target class and returns the redefinitions of the
-     * running JDK's classes. Throws before anything is applied.
-     */
-    ClassDefinition[] build(JdkContract contract) throws ShapeException {
-        return definitions(patchedClassFiles(contract));
-    }
-
-    /**
      * The redefinitions of the running JDK's classes by {@code classFiles} (binary class name to
-     * patched class file: {@link #patchedClassFiles}, or its copy in the {@link PatchCache}).
+     * patched class file: {@link #patchedClassFiles}, or its copy in the {@link PatchCache}),
+     * each target class loaded without initializing it. Throws before anything is applied.
      */
     static ClassDefinition[] definitions(Map<String, byte[]> classFiles) throws ShapeException {
         List<ClassDefinition> defs = new ArrayList<>();

@@ -18,8 +18,9 @@ import java.util.zip.CRC32;
 /**
  * The patched class files of an earlier start, kept on disk ({@code -Dvtloop.patchCache}).
  * Building them ({@link JdkContract#verify}, {@link JdkPatches}) runs the
- * {@code java.lang.classfile} API cold, with the JIT compiling it: about 150 ms of a one-core
- * start that is 80 ms on the JDK alone. Reading them back takes a few ms. The JDK's own answer to
+ * {@code java.lang.classfile} API cold, with the JIT compiling it; a start that reads them back
+ * instead is 0.14 s shorter on one core, where the JDK alone starts in 0.09 s
+ * (docs/BENCHMARKS.md, "Session 12": 278 against 415 ms). The JDK's own answer to
  * start-up work repeated by every run is the same (CDS, {@code -XX:+AutoCreateSharedArchive}).
  *
  * <p><b>Key</b>: 64 bits (the CRC-32 and the Adler-32 of the same bytes) over the agent build
