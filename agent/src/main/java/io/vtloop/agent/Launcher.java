@@ -29,6 +29,8 @@ import java.util.jar.JarFile;
  * in the wrong loader.
  *
  * <p>Outcomes: installed (silent); {@code -Dvtloop.enabled=false} (silent, nothing patched);
+ * a JVM that records a CDS or AOT archive ({@link #RECORDING_ARCHIVE}: one warning line, nothing
+ * patched, no class defined);
  * a bad {@code -Dvtloop.*} value (one error line, exit status 1); vtloop cannot install
  * itself (one warning line, nothing patched, the application runs on the JDK's default
  * scheduler); vtloop's classes already in the boot loader (a second copy of the agent):
@@ -48,6 +50,17 @@ public final class Launcher {
     private static final String NOT_INSTALLED = "vtloop: not installed, running on the JDK's default scheduler: ";
 
     /**
+     * Why a JVM that records a CDS or AOT archive runs on the JDK's scheduler. JDK 25's AOT cache
+     * assembly ({@code -XX:AOTMode=create}, the second half of {@code -XX:AOTCacheOutput}) crashes
+     * in {@code vmClasses::resolve_shared_class} on a configuration recorded while
+     * {@code java.lang.VirtualThread} was redefined (by any agent). A cache recorded on the JDK's
+     * scheduler serves the runs that use it, and those install vtloop.
+     */
+    static final String RECORDING_ARCHIVE = "this JVM records a CDS or AOT archive (-XX:AOTMode=record,"
+            + " -XX:AOTCacheOutput, -XX:ArchiveClassesAtExit), which cannot keep a redefined java.lang.VirtualThread;"
+            + " the runs that use the archive install vtloop";
+
+    /**
      * Installs vtloop and reports the outcome (see the class comment).
      *
      * @param args the agent's options, passed on to {@link Installer}
@@ -58,7 +71,14 @@ public final class Launcher {
         if (definedInBootLoader("io.vtloop.agent.Installer")) return;   // another copy of the agent came first
         Object outcome;
         try {
-            long agentId = defineInBootLoader(inst);
+            Module base = Object.class.getModule();
+            inst.redefineModule(base, Set.of(), Map.of("jdk.internal.misc", Set.of(Launcher.class.getModule())),
+                    Map.of(), Set.of(), Map.of());
+            if (jdk.internal.misc.CDS.isDumpingArchive()) {
+                warn(NOT_INSTALLED + RECORDING_ARCHIVE);
+                return;
+            }
+            long agentId = defineInBootLoader();
             // an instance without a constructor call, used through an interface of java.base: a
             // reflective call would spin a method accessor for the signature (~10 ms at start-up)
             @SuppressWarnings("unchecked")
@@ -97,11 +117,7 @@ public final class Launcher {
      * loader, supertypes first. Returns the build's identity: a 64-bit checksum of their names
      * and bytes (the key of the agent's {@code PatchCache} includes it).
      */
-    private static long defineInBootLoader(Instrumentation inst) throws Exception {
-        Module base = Object.class.getModule();
-        Module self = Launcher.class.getModule();
-        inst.redefineModule(base, Set.of(), Map.of("jdk.internal.misc", Set.of(self)), Map.of(), Set.of(), Map.of());
-
+    private static long defineInBootLoader() throws Exception {
         Path jarPath = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Map<String, byte[]> classes = new HashMap<>();
         try (JarFile jar = new JarFile(jarPath.toFile())) {

@@ -30,7 +30,18 @@ class AgentLaunchTest {
         List<String> args = new ArrayList<>(jvmArgs);
         args.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         args.addAll(List.of(mainArgs));
-        return run(Path.of(ProcessHandle.current().info().command().orElseThrow()), args, env);
+        return run(javaBin(), args, env);
+    }
+
+    /** The java executable running this test. */
+    static Path javaBin() {
+        return Path.of(ProcessHandle.current().info().command().orElseThrow());
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     /** Runs {@code javaBin args}, with {@code env} added to an environment without JAVA_TOOL_OPTIONS. */
@@ -186,6 +197,46 @@ class AgentLaunchTest {
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("carrier=ForkJoinPool"), r.out());
         assertEquals("", r.err());
+    }
+
+    /**
+     * JDK 25's one-step AOT cache: the training run records on the JDK's scheduler (one line says
+     * so; with VirtualThread redefined the JDK's assembly step would crash), the cache is made,
+     * and a run that uses it installs vtloop with the cache mapped.
+     */
+    @Test
+    void anAotTrainingRunRecordsOnTheJdkAndTheRunsThatUseTheCacheInstall() throws Exception {
+        Path dir = Files.createTempDirectory("vtloop-aot");
+        try {
+            Path aot = dir.resolve("app.aot"), app = dir.resolve("app.jar");   // AOT caches take jars only
+            String main = PrintCarrier.class.getName().replace('.', '/') + ".class";
+            try (var jar = new java.util.jar.JarOutputStream(Files.newOutputStream(app));
+                 var in = PrintCarrier.class.getClassLoader().getResourceAsStream(main)) {
+                jar.putNextEntry(new java.util.jar.JarEntry(main));
+                in.transferTo(jar);
+            }
+            List<String> cp = List.of("-cp", app.toString(), PrintCarrier.class.getName());
+            Result training = run(javaBin(), concat(List.of("-javaagent:" + agentJar(), "-XX:AOTCacheOutput=" + aot), cp), java.util.Map.of());
+            assertEquals(0, training.exit(), training.err());
+            assertTrue(training.out().contains("carrier=ForkJoinPool"), training.out());
+            assertTrue(training.out().contains("read=7"), training.out());
+            assertEquals(List.of(NOT_INSTALLED + Launcher.RECORDING_ARCHIVE),
+                    training.err().lines().filter(l -> l.contains("vtloop")
+                            && !l.startsWith("Picked up JAVA_TOOL_OPTIONS")).toList(), training.err());
+            assertTrue(Files.size(aot) > 0, "no AOT cache written: " + training.out() + training.err());
+
+            Result run = run(javaBin(), concat(List.of("-javaagent:" + agentJar(), "-XX:AOTCache=" + aot, "-XX:AOTMode=on",
+                    "-Dvtloop.verbose=true"), cp), java.util.Map.of());
+            assertEquals(0, run.exit(), run.err());   // AOTMode=on: a cache that cannot be mapped is an error
+            assertTrue(run.out().contains("carrier=vtloop-carrier-"), run.out());
+            assertTrue(run.out().contains("read=7"), run.out());
+            assertTrue(run.err().startsWith("vtloop: installed, "), run.err());
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) Files.delete(f);
+            }
+            Files.delete(dir);
+        }
     }
 
     @Test
