@@ -77,9 +77,9 @@ public final class Installer implements Function<Object[], Object> {
         FutureTask<Void> symbols = new FutureTask<>(new Locate(jvmtiAuto), null);
         Thread.ofPlatform().daemon().name("vtloop-symbols").start(symbols);
 
-        JdkContract contract = JdkContract.ofRunningJdk();
         String cacheDir = Config.patchCache();
-        PatchCache cache = cacheDir == null ? null : PatchCache.of(cacheDir, agentId, contract, strict);
+        String jdk = cacheDir == null ? null : PatchCache.runningJdk();
+        PatchCache cache = jdk == null ? null : PatchCache.of(cacheDir, agentId, jdk, strict);
         PatchCache.Entry cached = cache == null ? null : cache.load();
 
         byte[] gateClass = cached != null ? cached.gate() : NativeAccessGate.classBytes();
@@ -99,6 +99,7 @@ public final class Installer implements Function<Object[], Object> {
         ClassDefinition[] patches;
         try {
             if (cached == null) {   // check the contract and build the patches
+                JdkContract contract = JdkContract.ofRunningJdk();
                 String mismatch = contract.verify(strict);
                 if (mismatch != null) return mismatch;
                 built = new JdkPatches().patchedClassFiles(contract);
@@ -123,8 +124,9 @@ public final class Installer implements Function<Object[], Object> {
             throw e;
         }
         String jvmti = JvmtiTransitions.turnOff(jvmtiAuto);   // before any virtual thread exists
-        String patchesFrom = cache == null ? "built (cache off)" : cached != null ? "from " + cache
-                : store(cache, new PatchCache.Entry(gateClass, built), contract);
+        String patchesFrom = cacheDir == null ? "built (cache off)"
+                : cache == null ? "built (cache off: java.base is patched, or the JDK has no lib/modules)"
+                : cached != null ? "from " + cache : store(cache, new PatchCache.Entry(gateClass, built));
         registerMXBeanIfServerMayExist();
         if (config.stats())
             Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println(AgentAccess.summary()),
@@ -153,12 +155,9 @@ public final class Installer implements Function<Object[], Object> {
 
     /**
      * Keeps patches that were just checked, built and applied for the next start; returns what
-     * {@code -Dvtloop.verbose} says about them. Not when the contract read a class outside
-     * {@link JdkContract#inputs}: the key would not cover it.
+     * {@code -Dvtloop.verbose} says about them.
      */
-    private static String store(PatchCache cache, PatchCache.Entry built, JdkContract contract) {
-        if (!JdkContract.inputs().containsAll(contract.classesRead()))
-            return "built (not cached: the contract read classes outside its inputs)";
+    private static String store(PatchCache cache, PatchCache.Entry built) {
         String failed = cache.store(built);
         return failed == null ? "built, cached in " + cache : "built (not cached: " + failed + ")";
     }

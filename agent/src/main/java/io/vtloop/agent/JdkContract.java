@@ -252,22 +252,6 @@ final class JdkContract {
     }
 
     /**
-     * Every class the contract may read (the owners of {@link #MEMBERS} and {@link #CONSTANTS}),
-     * sorted: all that {@link #verify} and {@link JdkPatches} depend on in the JDK.
-     */
-    static List<String> inputs() {
-        java.util.TreeSet<String> all = new java.util.TreeSet<>();
-        for (Member m : MEMBERS) all.add(m.owner());
-        for (Constant c : CONSTANTS) all.add(c.owner());
-        return List.copyOf(all);
-    }
-
-    /** The classes read so far, {@link #classFile} or the checks ({@link #inputs} should hold them all). */
-    Set<String> classesRead() {
-        return Set.copyOf(read.keySet());
-    }
-
-    /**
      * Checks the whole contract. Returns null when it holds, else one line naming the first
      * problem (and how many more there are).
      *

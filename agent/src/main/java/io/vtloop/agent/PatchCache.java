@@ -8,10 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.Adler32;
 import java.util.zip.CRC32;
 
@@ -25,10 +27,10 @@ import java.util.zip.CRC32;
  *
  * <p><b>Key</b>: 64 bits (the CRC-32 and the Adler-32 of the same bytes) over the agent build
  * (every class the launcher defines, so hook names and the patch code are the ones that were
- * checked), the JDK ({@code java.home}, {@code java.runtime.version}), {@code vtloop.jdkCheck},
- * and every class file of {@link JdkContract#inputs} (absent ones included, as absent): all that
- * the contract check and the patches read. A file is written only after its patches were checked,
- * built and applied in this JVM, and only when the contract read no class outside its inputs.
+ * checked), the JDK ({@code java.home}, {@code java.runtime.version}, and the identity of the
+ * runtime image every class the contract check and the patches read comes from: {@link #runningJdk}),
+ * and {@code vtloop.jdkCheck}. A file is written only after its patches were checked, built and
+ * applied in this JVM.
  *
  * <p><b>Safety</b>: the files hold code that runs as part of {@code java.base}, so a cache is used
  * only where no other user can write it, as ssh treats {@code ~/.ssh}: the directory and each
@@ -63,25 +65,51 @@ final class PatchCache {
 
     /**
      * The cache in {@code dir} for this agent build ({@code agentId}, from the launcher), this JDK
-     * and {@code contract}'s inputs (read here: the contract keeps them for its checks).
+     * ({@code jdk}: {@link #runningJdk}) and check mode.
      */
-    static PatchCache of(String dir, long agentId, JdkContract contract, boolean strict) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 18);
+    static PatchCache of(String dir, long agentId, String jdk, boolean strict) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeLong(agentId);
             out.writeBoolean(strict);
             out.writeUTF(String.valueOf(System.getProperty("java.home")));
             out.writeUTF(String.valueOf(System.getProperty("java.runtime.version")));
-            for (String name : JdkContract.inputs()) {
-                byte[] b = contract.classFile(name);
-                out.writeUTF(name);
-                out.writeInt(b == null ? -1 : b.length);
-                if (b != null) out.write(b);
-            }
+            out.writeUTF(jdk);
         } catch (IOException e) {
             throw new AssertionError(e);   // a ByteArrayOutputStream does not fail
         }
         return new PatchCache(Path.of(dir), checksum64(bytes.toByteArray()));
+    }
+
+    /**
+     * The running JDK's classes as the key sees them: the identity of the runtime image they are
+     * read from ({@link #fileIdentity} of {@code lib/modules}) and whether {@code java.management}
+     * is in the boot layer (the contract's optional module). Null, and no cache, when some
+     * {@code java.base} class may come from elsewhere ({@code --patch-module}) or there is no
+     * image (an exploded build).
+     */
+    static String runningJdk() {
+        if (jdk.internal.misc.VM.getSavedProperty("jdk.module.patch.0") != null) return null;
+        String image = fileIdentity(Path.of(System.getProperty("java.home"), "lib", "modules"));
+        return image == null ? null
+                : image + " java.management=" + ModuleLayer.boot().findModule("java.management").isPresent();
+    }
+
+    /**
+     * A file's path, device, inode, size, and modification and change times (ns), as git's index
+     * tells a changed file without reading it: a file replaced gets another inode, a file written
+     * in place another change time (which no user-space call sets). Null when it cannot be read.
+     * Reading the ~20 class files the contract checks instead took ~10 ms of a one-core start.
+     */
+    static String fileIdentity(Path file) {
+        try {
+            Map<String, Object> a = Files.readAttributes(file, "unix:dev,ino,size,lastModifiedTime,ctime");
+            return file + " " + a.get("dev") + " " + a.get("ino") + " " + a.get("size") + " "
+                    + ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS) + " "
+                    + ((FileTime) a.get("ctime")).to(TimeUnit.NANOSECONDS);
+        } catch (IOException | RuntimeException e) {   // no such file; no unix view
+            return null;
+        }
     }
 
     /** The CRC-32 (high half) and the Adler-32 (low half) of {@code b}. */

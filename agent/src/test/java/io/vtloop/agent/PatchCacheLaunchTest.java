@@ -64,6 +64,18 @@ class PatchCacheLaunchTest {
     }
 
     @Test
+    void aPatchedJavaBaseIsNeitherReadFromTheCacheNorKept() throws Exception {
+        Path dir = tmp.resolve("cache"), patch = Files.createDirectories(tmp.resolve("patch"));
+        assertEquals(0, start(dir.toString()).exit());
+        AgentLaunchTest.Result r = AgentLaunchTest.java(List.of("--patch-module", "java.base=" + patch,
+                "-javaagent:" + AgentLaunchTest.agentJar(), "-Dvtloop.verbose=true", "-Dvtloop.patchCache=" + dir), Map.of());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains(", patches built (cache off: java.base is patched, or the JDK has no lib/modules)"), r.err());
+        assertTrue(r.out().contains("carrier=vtloop-carrier-"), r.out());
+        assertEquals(1, files(dir).size(), "nothing kept: " + files(dir));
+    }
+
+    @Test
     void offWritesNothingAndABlankValueIsRefused() throws Exception {
         AgentLaunchTest.Result off = start("off");
         assertEquals(0, off.exit(), off.err());

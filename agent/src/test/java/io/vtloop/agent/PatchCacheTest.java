@@ -10,7 +10,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -24,23 +23,10 @@ class PatchCacheTest {
     @TempDir
     Path tmp;
 
-    private static JdkContract running() {
-        return JdkContract.ofRunningJdk();
-    }
+    private static final String JDK = PatchCache.runningJdk();
 
-    /** The running JDK's class files, but {@code changed} with one byte more. */
-    private static JdkContract with(String changed) {
-        Function<String, byte[]> files = name -> {
-            byte[] b = JdkContract.runningClassFile(name);
-            if (!name.equals(changed) || b == null) return b;
-            byte[] c = java.util.Arrays.copyOf(b, b.length + 1);
-            return c;
-        };
-        return new JdkContract(files);
-    }
-
-    private PatchCache cache(long agentId, JdkContract contract, boolean strict) {
-        return PatchCache.of(tmp.resolve("c").toString(), agentId, contract, strict);
+    private PatchCache cache(long agentId, String jdk, boolean strict) {
+        return PatchCache.of(tmp.resolve("c").toString(), agentId, jdk, strict);
     }
 
     private static PatchCache.Entry entry() {
@@ -48,27 +34,47 @@ class PatchCacheTest {
     }
 
     @Test
-    void theKeyCoversTheAgentBuildTheCheckModeAndEveryInputClassFile() {
+    void theKeyCoversTheAgentBuildTheCheckModeAndTheJdk() {
         Set<Path> files = new HashSet<>();
-        assertTrue(files.add(cache(1, running(), true).file()));
-        assertFalse(files.add(cache(1, running(), true).file()), "the same inputs: the same file");
-        assertTrue(files.add(cache(2, running(), true).file()), "another agent build");
-        assertTrue(files.add(cache(1, running(), false).file()), "-Dvtloop.jdkCheck=shape");
-        for (String input : JdkContract.inputs())
-            assertTrue(files.add(cache(1, with(input), true).file()), "a changed " + input);
+        assertTrue(files.add(cache(1, JDK, true).file()));
+        assertFalse(files.add(cache(1, JDK, true).file()), "the same inputs: the same file");
+        assertTrue(files.add(cache(2, JDK, true).file()), "another agent build");
+        assertTrue(files.add(cache(1, JDK, false).file()), "-Dvtloop.jdkCheck=shape");
+        assertTrue(files.add(cache(1, JDK + "x", true).file()), "another JDK image");
     }
 
     @Test
-    void theInputsHoldEveryClassTheCheckAndThePatchesRead() throws Exception {
-        JdkContract contract = running();
-        assertNull(contract.verify(true));
-        new JdkPatches().patchedClassFiles(contract);
-        assertTrue(JdkContract.inputs().containsAll(contract.classesRead()), contract.classesRead().toString());
+    void theRunningJdkIsItsRuntimeImageAndItsOptionalModule() {
+        assertNotNull(JDK, "this JDK has lib/modules and no --patch-module");
+        assertEquals(JDK, PatchCache.runningJdk(), "stable");
+        assertTrue(JDK.startsWith(Path.of(System.getProperty("java.home"), "lib", "modules") + " "), JDK);
+        assertTrue(JDK.endsWith(" java.management=true"), JDK);
+    }
+
+    @Test
+    void aFileIdentityChangesWithTheFileNotWithItsReading() throws Exception {
+        Path f = tmp.resolve("modules"), copy = tmp.resolve("copy");
+        Files.write(f, new byte[] {1, 2, 3});
+        String first = PatchCache.fileIdentity(f);
+        assertNotNull(first);
+        Files.readAllBytes(f);
+        assertEquals(first, PatchCache.fileIdentity(f), "read, not changed");
+        Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(1_000_000));
+        String touched = PatchCache.fileIdentity(f);
+        assertNotEquals(first, touched, "another modification time");
+        Files.copy(f, copy, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        Files.move(copy, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertNotEquals(touched, PatchCache.fileIdentity(f), "replaced by a copy with the same bytes and time: another inode");
+        String replaced = PatchCache.fileIdentity(f);
+        Files.write(f, new byte[] {1, 2, 3, 4});
+        Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(1_000_000));
+        assertNotEquals(replaced, PatchCache.fileIdentity(f), "written in place, its time set back: another size and change time");
+        assertNull(PatchCache.fileIdentity(tmp.resolve("absent")));
     }
 
     @Test
     void aStoredEntryReadsBackAndIsPrivate() throws Exception {
-        PatchCache c = cache(1, running(), true);
+        PatchCache c = cache(1, JDK, true);
         assertNull(c.load(), "nothing stored yet");
         assertNull(c.store(entry()));
         PatchCache.Entry e = c.load();
@@ -77,12 +83,12 @@ class PatchCacheTest {
         assertArrayEquals(new byte[] {4, 5}, e.classes().get("java.lang.VirtualThread"));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("c"))));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(c.file())));
-        assertNull(cache(2, running(), true).load(), "another key does not read this file");
+        assertNull(cache(2, JDK, true).load(), "another key does not read this file");
     }
 
     @Test
     void everyDamagedByteIsNoticed() throws Exception {
-        PatchCache c = cache(1, running(), true);
+        PatchCache c = cache(1, JDK, true);
         assertNull(c.store(entry()));
         byte[] good = Files.readAllBytes(c.file());
         for (int i = 0; i < good.length; i++) {
@@ -99,7 +105,7 @@ class PatchCacheTest {
 
     @Test
     void aCacheOthersMayWriteIsNeitherReadNorWritten() throws Exception {
-        PatchCache c = cache(1, running(), true);
+        PatchCache c = cache(1, JDK, true);
         assertNull(c.store(entry()));
         Files.setPosixFilePermissions(c.file(), PosixFilePermissions.fromString("rw-rw-rw-"));
         assertNull(c.load(), "a file others may write");
@@ -117,7 +123,7 @@ class PatchCacheTest {
 
     @Test
     void aLinkIsNotFollowed() throws Exception {
-        PatchCache c = cache(1, running(), true);
+        PatchCache c = cache(1, JDK, true);
         assertNull(c.store(entry()));
         Path real = tmp.resolve("real.bin");
         Files.move(c.file(), real);
@@ -127,7 +133,7 @@ class PatchCacheTest {
 
     @Test
     void aLengthBeyondTheFileIsRefusedEvenWithAGoodChecksum() throws Exception {
-        PatchCache c = cache(1, running(), true);
+        PatchCache c = cache(1, JDK, true);
         assertNull(c.store(entry()));                     // creates the private directory
         var bytes = new java.io.ByteArrayOutputStream();
         var out = new java.io.DataOutputStream(bytes);
