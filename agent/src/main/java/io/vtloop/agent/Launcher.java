@@ -1,20 +1,16 @@
 package io.vtloop.agent;
 
 import java.io.InputStream;
-import java.lang.classfile.ClassFile;
-import java.lang.classfile.ClassModel;
-import java.lang.classfile.constantpool.ClassEntry;
 import java.lang.instrument.Instrumentation;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Enumeration;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
+import java.util.zip.Adler32;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * The JDK-25 half of the agent's start, called reflectively by {@link Premain} once it has
@@ -40,11 +36,11 @@ public final class Launcher {
     private Launcher() { }
 
     /**
-     * The packages (not their subpackages) whose classes go to the boot loader: the agent, the
-     * scheduler and the poller binding. A jar that shades vtloop with other code (benchmarks,
-     * an application) keeps that code where the class path puts it.
+     * The classes to define with the boot loader, in define order: written by the build
+     * ({@code agent/src/build/BootClasses.java}, which says which and in what format).
      */
-    private static final Set<String> RUNTIME_PACKAGES = Set.of("io/vtloop/", "io/vtloop/agent/", "io/vtloop/runtime/", "io/vtloop/binding/");
+    static final String BOOT_CLASSES = "META-INF/vtloop/boot-classes.bin";
+    private static final String MAGIC = "vtloop-boot-1";
 
     /** {@code Premain.NOT_INSTALLED}: the prefix of the one fallback line. */
     private static final String NOT_INSTALLED = "vtloop: not installed, running on the JDK's default scheduler: ";
@@ -113,51 +109,47 @@ public final class Launcher {
     }
 
     /**
-     * Defines the classes of {@link #RUNTIME_PACKAGES} in this jar, but this one, with the boot
-     * loader, supertypes first. Returns the build's identity: a 64-bit checksum of their names
-     * and bytes (the key of the agent's {@code PatchCache} includes it).
+     * Defines the classes of this jar's {@value #BOOT_CLASSES} with the boot loader, in its order
+     * (supertypes first). Returns the build's identity: a 64-bit checksum of that entry (the key
+     * of the agent's {@code PatchCache} includes it).
      */
     private static long defineInBootLoader() throws Exception {
         Path jarPath = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Map<String, byte[]> classes = new HashMap<>();
-        try (JarFile jar = new JarFile(jarPath.toFile())) {
-            for (Enumeration<JarEntry> all = jar.entries(); all.hasMoreElements(); ) {   // no stream, no lambda:
-                JarEntry e = all.nextElement();                                          // bootstraps cost start-up time
-                String n = e.getName();
-                if (n.endsWith(".class") && RUNTIME_PACKAGES.contains(n.substring(0, n.lastIndexOf('/') + 1))
-                        && !n.equals("io/vtloop/agent/Premain.class") && !n.equals("io/vtloop/agent/Launcher.class")) {
-                    try (InputStream in = jar.getInputStream(e)) {
-                        classes.put(n.substring(0, n.length() - 6), in.readAllBytes());
-                    }
-                }
+        byte[] b;
+        try (ZipFile jar = new ZipFile(jarPath.toFile())) {
+            ZipEntry e = jar.getEntry(BOOT_CLASSES);
+            if (e == null) throw new IllegalStateException(jarPath + " is not a complete vtloop-agent.jar: no " + BOOT_CLASSES);
+            try (InputStream in = jar.getInputStream(e)) {
+                b = in.readAllBytes();
             }
         }
-        if (!classes.containsKey("io/vtloop/agent/Installer") || !classes.containsKey("io/vtloop/binding/NativeLibrary"))
-            throw new IllegalStateException(jarPath + " is not a complete vtloop-agent.jar");
         jdk.internal.misc.Unsafe unsafe = jdk.internal.misc.Unsafe.getUnsafe();
-        Set<String> defined = new HashSet<>();
-        for (String name : classes.keySet()) define(name, classes, defined, unsafe);
-        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream(1 << 18);
-        for (String name : new java.util.TreeSet<>(classes.keySet())) {
-            all.write(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            all.write(classes.get(name));
+        int p = utf(b, 0);
+        if (!MAGIC.equals(new String(b, 2, p - 2, StandardCharsets.ISO_8859_1)))
+            throw new IllegalStateException(jarPath + ": " + BOOT_CLASSES + " is not " + MAGIC);
+        int n = i32(b, p);
+        p += 4;
+        for (int i = 0; i < n; i++) {
+            int nameEnd = utf(b, p), length = i32(b, nameEnd);
+            String name = new String(b, p + 2, nameEnd - p - 2, StandardCharsets.ISO_8859_1).replace('/', '.');
+            unsafe.defineClass(name, b, nameEnd + 4, length, null, null);
+            p = nameEnd + 4 + length;
         }
-        byte[] b = all.toByteArray();
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        if (p != b.length) throw new IllegalStateException(jarPath + ": " + BOOT_CLASSES + " has " + (b.length - p) + " bytes more");
+        CRC32 crc = new CRC32();
         crc.update(b);
-        java.util.zip.Adler32 adler = new java.util.zip.Adler32();
+        Adler32 adler = new Adler32();
         adler.update(b);
         return crc.getValue() << 32 | adler.getValue();
     }
 
-    private static void define(String name, Map<String, byte[]> classes, Set<String> defined,
-                               jdk.internal.misc.Unsafe unsafe) {
-        byte[] bytes = classes.get(name);
-        if (bytes == null || !defined.add(name)) return;
-        ClassModel model = ClassFile.of().parse(bytes);
-        Optional<ClassEntry> superclass = model.superclass();
-        if (superclass.isPresent()) define(superclass.get().asInternalName(), classes, defined, unsafe);
-        for (ClassEntry i : model.interfaces()) define(i.asInternalName(), classes, defined, unsafe);
-        unsafe.defineClass(name.replace('/', '.'), bytes, 0, bytes.length, null, null);
+    /** Where the string that {@code DataOutputStream.writeUTF} wrote at {@code p} ends. */
+    private static int utf(byte[] b, int p) {
+        return p + 2 + ((b[p] & 0xff) << 8 | b[p + 1] & 0xff);
+    }
+
+    /** The big-endian int at {@code p}. */
+    private static int i32(byte[] b, int p) {
+        return (b[p] & 0xff) << 24 | (b[p + 1] & 0xff) << 16 | (b[p + 2] & 0xff) << 8 | b[p + 3] & 0xff;
     }
 }

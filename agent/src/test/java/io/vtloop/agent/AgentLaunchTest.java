@@ -33,12 +33,26 @@ class AgentLaunchTest {
         return run(javaBin(), args, env);
     }
 
+    /**
+     * Writes {@link PrintCarrier} alone to {@code jar}; returns the arguments that run it from
+     * there, with nothing of vtloop on the class path (unlike {@link #java}'s, the test's own).
+     */
+    static List<String> printCarrierAlone(Path jar) throws java.io.IOException {
+        String main = PrintCarrier.class.getName().replace('.', '/') + ".class";
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+             var in = PrintCarrier.class.getClassLoader().getResourceAsStream(main)) {
+            out.putNextEntry(new java.util.jar.JarEntry(main));
+            in.transferTo(out);
+        }
+        return List.of("-cp", jar.toString(), PrintCarrier.class.getName());
+    }
+
     /** The java executable running this test. */
     static Path javaBin() {
         return Path.of(ProcessHandle.current().info().command().orElseThrow());
     }
 
-    private static List<String> concat(List<String> a, List<String> b) {
+    static List<String> concat(List<String> a, List<String> b) {
         List<String> all = new ArrayList<>(a);
         all.addAll(b);
         return all;
@@ -208,14 +222,8 @@ class AgentLaunchTest {
     void anAotTrainingRunRecordsOnTheJdkAndTheRunsThatUseTheCacheInstall() throws Exception {
         Path dir = Files.createTempDirectory("vtloop-aot");
         try {
-            Path aot = dir.resolve("app.aot"), app = dir.resolve("app.jar");   // AOT caches take jars only
-            String main = PrintCarrier.class.getName().replace('.', '/') + ".class";
-            try (var jar = new java.util.jar.JarOutputStream(Files.newOutputStream(app));
-                 var in = PrintCarrier.class.getClassLoader().getResourceAsStream(main)) {
-                jar.putNextEntry(new java.util.jar.JarEntry(main));
-                in.transferTo(jar);
-            }
-            List<String> cp = List.of("-cp", app.toString(), PrintCarrier.class.getName());
+            Path aot = dir.resolve("app.aot");
+            List<String> cp = printCarrierAlone(dir.resolve("app.jar"));   // AOT caches take jars only
             Result training = run(javaBin(), concat(List.of("-javaagent:" + agentJar(), "-XX:AOTCacheOutput=" + aot), cp), java.util.Map.of());
             assertEquals(0, training.exit(), training.err());
             assertTrue(training.out().contains("carrier=ForkJoinPool"), training.out());
