@@ -37,12 +37,13 @@ public final class Installer implements Function<Object[], Object> {
     /**
      * {@link #install} for the {@link Launcher}, which cannot name this class (another loader)
      * and calls it through {@code java.base}'s {@code Function} on an instance it allocates:
-     * {@code {Instrumentation, String agentArgs, Long agentId}} to install's result, or to what
-     * it threw.
+     * {@code {Instrumentation, String agentArgs, Long agentId, byte[] nativeLibrary}} (the library
+     * as the launcher read it from the jar, or null) to install's result, or to what it threw.
      */
     @Override
     public Object apply(Object[] a) {
         try {
+            if (a[3] != null) NativeLibrary.Offered.offer((byte[]) a[3]);
             return install((Instrumentation) a[0], (String) a[1], (Long) a[2]);
         } catch (Throwable e) {
             return e;
@@ -85,7 +86,7 @@ public final class Installer implements Function<Object[], Object> {
         byte[] gateClass = cached != null ? cached.gate() : NativeAccessGate.classBytes();
         MethodHandle[] gate = NativeAccessGate.define(Class.forName("sun.nio.ch.Net", false, null), gateClass);
         RestrictedMethods.route(gate[0], gate[1]);
-        // the native library (~13 ms: extract, open): here when the patches come from the cache
+        // the native library (~7 ms: extract, open): here when the patches come from the cache
         // (little else to do meanwhile), else on a thread of its own while they are built
         FutureTask<Void> loading = null;
         if (cached != null) {

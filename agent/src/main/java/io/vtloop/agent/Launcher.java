@@ -41,6 +41,8 @@ public final class Launcher {
      */
     static final String BOOT_CLASSES = "META-INF/vtloop/boot-classes.bin";
     private static final String MAGIC = "vtloop-boot-1";
+    /** {@code io.vtloop.binding.NativeLibrary.RESOURCE} (not named here: another loader's class). */
+    private static final String NATIVE_LIBRARY = "META-INF/native/linux-x86_64/libvtloop-poller.so";
 
     /** {@code Premain.NOT_INSTALLED}: the prefix of the one fallback line. */
     private static final String NOT_INSTALLED = "vtloop: not installed, running on the JDK's default scheduler: ";
@@ -74,13 +76,13 @@ public final class Launcher {
                 warn(NOT_INSTALLED + RECORDING_ARCHIVE);
                 return;
             }
-            long agentId = defineInBootLoader();
+            Object[] jar = defineInBootLoader();
             // an instance without a constructor call, used through an interface of java.base: a
             // reflective call would spin a method accessor for the signature (~10 ms at start-up)
             @SuppressWarnings("unchecked")
             var installer = (Function<Object[], Object>) jdk.internal.misc.Unsafe.getUnsafe()
                     .allocateInstance(Class.forName("io.vtloop.agent.Installer", true, null));
-            outcome = installer.apply(new Object[] {inst, args, agentId});
+            outcome = installer.apply(new Object[] {inst, args, jar[0], jar[1]});
         } catch (Throwable e) {
             outcome = e;
         }
@@ -110,17 +112,25 @@ public final class Launcher {
 
     /**
      * Defines the classes of this jar's {@value #BOOT_CLASSES} with the boot loader, in its order
-     * (supertypes first). Returns the build's identity: a 64-bit checksum of that entry (the key
-     * of the agent's {@code PatchCache} includes it).
+     * (supertypes first). Returns the build's identity, a 64-bit checksum of that entry (the key
+     * of the agent's {@code PatchCache} includes it), and the bytes of the jar's native library
+     * (or null), which the installer hands to the binding's {@code NativeLibrary} while the jar
+     * is open here anyway.
      */
-    private static long defineInBootLoader() throws Exception {
+    private static Object[] defineInBootLoader() throws Exception {
         Path jarPath = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        byte[] b;
+        byte[] b, library = null;
         try (ZipFile jar = new ZipFile(jarPath.toFile())) {
             ZipEntry e = jar.getEntry(BOOT_CLASSES);
             if (e == null) throw new IllegalStateException(jarPath + " is not a complete vtloop-agent.jar: no " + BOOT_CLASSES);
             try (InputStream in = jar.getInputStream(e)) {
                 b = in.readAllBytes();
+            }
+            ZipEntry so = jar.getEntry(NATIVE_LIBRARY);
+            if (so != null) {
+                try (InputStream in = jar.getInputStream(so)) {
+                    library = in.readAllBytes();
+                }
             }
         }
         jdk.internal.misc.Unsafe unsafe = jdk.internal.misc.Unsafe.getUnsafe();
@@ -140,7 +150,7 @@ public final class Launcher {
         crc.update(b);
         Adler32 adler = new Adler32();
         adler.update(b);
-        return crc.getValue() << 32 | adler.getValue();
+        return new Object[] {crc.getValue() << 32 | adler.getValue(), library};
     }
 
     /** Where the string that {@code DataOutputStream.writeUTF} wrote at {@code p} ends. */

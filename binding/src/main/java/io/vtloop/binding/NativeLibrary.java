@@ -65,6 +65,29 @@ public final class NativeLibrary {
     private NativeLibrary() {}
 
     /**
+     * The library's bytes, handed over before {@link NativeLibrary} initialises by code that has
+     * them at hand (the agent's launcher has the jar open); else the class-path resource is read,
+     * which costs ~6 ms of a cold start to find (URL and jar-connection machinery). A class of its
+     * own, so that offering initialises nothing else.
+     */
+    public static final class Offered {
+        private static byte[] bytes;   // guarded by Offered.class
+
+        private Offered() { }
+
+        /** Offers the bytes of {@value NativeLibrary#RESOURCE}, read from the jar that holds it. */
+        public static synchronized void offer(byte[] library) {
+            bytes = library;
+        }
+
+        static synchronized byte[] take() {
+            byte[] b = bytes;
+            bytes = null;
+            return b;
+        }
+    }
+
+    /**
      * Tells whether the library was loaded. Cheap; never throws.
      *
      * @return {@code true} if the native functions can be bound
@@ -137,12 +160,18 @@ public final class NativeLibrary {
         }
         String dirName = System.getProperty(DIR_PROPERTY, System.getProperty("java.io.tmpdir"));
         Path file;
-        try (InputStream in = NativeLibrary.class.getResourceAsStream("/" + RESOURCE)) {
-            if (in == null) {
-                throw new UnsatisfiedLinkError("resource " + RESOURCE + " not found; the vtloop-poller jar"
-                        + " was built without its native library");
+        try {
+            byte[] library = Offered.take();
+            if (library == null) {
+                try (InputStream in = NativeLibrary.class.getResourceAsStream("/" + RESOURCE)) {
+                    if (in == null) {
+                        throw new UnsatisfiedLinkError("resource " + RESOURCE + " not found; the vtloop-poller jar"
+                                + " was built without its native library");
+                    }
+                    library = in.readAllBytes();
+                }
             }
-            file = extract(in, Path.of(dirName));
+            file = extract(library, Path.of(dirName));
         } catch (IOException | RuntimeException e) {
             throw failure("cannot extract " + RESOURCE + " to " + dirName + ": " + e
                     + "; set -D" + DIR_PROPERTY + "=<a writable directory>", e);
@@ -166,8 +195,7 @@ public final class NativeLibrary {
      * and clock rather than {@link Files#createTempFile}, which would initialize
      * {@code SecureRandom} this early; {@code CREATE_NEW} (O_EXCL) keeps it safe in /tmp.
      */
-    private static Path extract(InputStream in, Path dir) throws IOException {
-        byte[] library = in.readAllBytes();
+    private static Path extract(byte[] library, Path dir) throws IOException {
         String pid = Files.readSymbolicLink(Path.of("/proc/self")).toString();   // not ProcessHandle: ~10 ms to initialise
         FileAlreadyExistsException clash = null;
         for (int attempt = 0; attempt < 16; attempt++) {
