@@ -21,11 +21,12 @@ import java.util.function.Function;
  *
  * <p>Order: validate {@code vtloop.*} (a bad value: {@link IllegalArgumentException}; unknown
  * {@code vtloop.*} names: one warning line); check the platform; give vtloop's module access
- * to the JDK internals it uses; read {@code libjvm.so}'s symbol table
- * ({@link JvmtiTransitions#locate}) on a thread of its own ({@code vtloop-symbols}) while this
- * one loads the native poller (through {@link NativeAccessGate}), checks the {@link JdkContract}
- * ({@code -Dvtloop.jdkCheck}) and builds and checks every patch ({@link JdkPatches}), or reads
- * them from the {@link PatchCache} where an earlier start on this JDK kept them; start the carriers; apply all patches
+ * to the JDK internals it uses; read the {@link PatchCache}, where an earlier start on this JDK
+ * kept its patches and where {@code libjvm.so}'s objects lie; unless kept there, read
+ * {@code libjvm.so}'s symbol table ({@link JvmtiTransitions#locate}) on a thread of its own
+ * ({@code vtloop-symbols}) while this one loads the native poller (through
+ * {@link NativeAccessGate}) and, unless kept, checks the {@link JdkContract}
+ * ({@code -Dvtloop.jdkCheck}) and builds and checks every patch ({@link JdkPatches}); start the carriers; apply all patches
  * in one redefinition; then, before any virtual thread exists, {@link JvmtiTransitions#turnOff}
  * (which cannot fail the install). Any failure before the redefinition returns the reason and
  * leaves the JDK's scheduling untouched (the module edges and the loaded library stay, unused);
@@ -73,15 +74,18 @@ public final class Installer implements Function<Object[], Object> {
         if (!inst.isRedefineClassesSupported() || !inst.isModifiableModule(Object.class.getModule()))
             return "this JVM cannot redefine java.base classes";
         openJavaBase(inst);
-        // libjvm.so's symbol table (~20 ms) is read on another thread while this one reads the
-        // patch cache, loads the native library and checks and builds the patches (or reads them)
-        FutureTask<Void> symbols = new FutureTask<>(new Locate(jvmtiAuto), null);
-        Thread.ofPlatform().daemon().name("vtloop-symbols").start(symbols);
-
         String cacheDir = Config.patchCache();
         String jdk = cacheDir == null ? null : PatchCache.runningJdk();
         PatchCache cache = jdk == null ? null : PatchCache.of(cacheDir, agentId, jdk, strict);
         PatchCache.Entry cached = cache == null ? null : cache.load();
+        // libjvm.so's objects: kept in the cache by an earlier start of the same binary, else its
+        // symbol table (~15 ms) is read on another thread while this one loads the native library
+        // and checks and builds the patches (or reads them)
+        FutureTask<Void> symbols = null;
+        if (jvmtiAuto && (cached == null || !JvmtiTransitions.locate(cached.symbols()))) {
+            symbols = new FutureTask<>(new Locate(), null);
+            Thread.ofPlatform().daemon().name("vtloop-symbols").start(symbols);
+        }
 
         byte[] gateClass = cached != null ? cached.gate() : NativeAccessGate.classBytes();
         MethodHandle[] gate = NativeAccessGate.define(Class.forName("sun.nio.ch.Net", false, null), gateClass);
@@ -112,7 +116,7 @@ public final class Installer implements Function<Object[], Object> {
 
         if (loading != null) loading.get();   // prepare() does not throw
         if (!NativeLibrary.isAvailable()) return NativeLibrary.loadError().getMessage();
-        symbols.get();   // locate() does not throw
+        if (symbols != null) symbols.get();   // locate() does not throw
 
         CarrierScheduler scheduler = CarrierScheduler.start(config);
         AgentAccess.install(scheduler, SocketOptions::allowsSkipping);
@@ -127,7 +131,7 @@ public final class Installer implements Function<Object[], Object> {
         String jvmti = JvmtiTransitions.turnOff(jvmtiAuto);   // before any virtual thread exists
         String patchesFrom = cacheDir == null ? "built (cache off)"
                 : cache == null ? "built (cache off: java.base is patched, or the JDK has no lib/modules)"
-                : cached != null ? "from " + cache : store(cache, new PatchCache.Entry(gateClass, built));
+                : cached != null ? "from " + cache : store(cache, new PatchCache.Entry(gateClass, built, JvmtiTransitions.found()));
         registerMXBeanIfServerMayExist();
         if (config.stats())
             Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println(AgentAccess.summary()),
@@ -139,10 +143,10 @@ public final class Installer implements Function<Object[], Object> {
     }
 
     /** What {@code vtloop-symbols} does (a class, not a lambda: a lambda's bootstrap costs ~1 ms of a cold start). */
-    private record Locate(boolean jvmtiAuto) implements Runnable {
+    private record Locate() implements Runnable {
         @Override
         public void run() {
-            if (jvmtiAuto) JvmtiTransitions.locate();
+            JvmtiTransitions.locate();
         }
     }
 

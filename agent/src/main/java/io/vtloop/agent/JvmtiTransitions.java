@@ -38,7 +38,8 @@ import java.util.jar.JarFile;
  *     one-byte objects (Temurin's builds have it; a stripped build, e.g. a distribution's
  *     package without its debug symbols, does not, and keeps the notifications on);
  * <li>both lie in writable segments of that library ({@link LoadedSymbols}: the load base from
- *     {@code /proc/self/maps} plus the link-time value); the exported pointer
+ *     {@code /proc/self/maps} plus the link-time value; or, from the {@link PatchCache}, the
+ *     mapping plus the offsets an earlier start found in the same file); the exported pointer
  *     {@code gHotSpotVMStructs} (the serviceability agent's entry point), read at the address
  *     computed the same way, holds the address computed for {@code VMStructs::localHotSpotVMStructs},
  *     which proves the arithmetic; and both bytes read 1 (the flag on, the notifications on).
@@ -51,6 +52,8 @@ public final class JvmtiTransitions {
     static final String FLAG = "DoJVMTIVirtualThreadTransitions";
     /** An exported pointer (for the serviceability agent) and the array it points at: a check of the load base. */
     static final String ANCHOR = "gHotSpotVMStructs", ANCHORED = "_ZN9VMStructs21localHotSpotVMStructsE";
+    static final String[] NAMES = {NOTIFY, FLAG, ANCHOR, ANCHORED};
+    private static final String LIBJVM = "/libjvm.so";
 
     private static final Unsafe U = Unsafe.getUnsafe();
 
@@ -58,6 +61,8 @@ public final class JvmtiTransitions {
     private static volatile String state = "on (vtloop not installed)";
     /** What {@link #locate} found: {addresses, sizes}; or why it found nothing ({@code "on (<why>)"}). */
     private static long[][] located;
+    /** The library {@link #located} is in; null until located. */
+    private static LoadedSymbols.Mapping locatedIn;
     private static String notLocated = "on (not looked up)";
     /** Set by {@link #locate} when another agent is loaded (it then looks nothing up). */
     private static boolean otherAgent;
@@ -81,7 +86,7 @@ public final class JvmtiTransitions {
     /**
      * Conditions 2 and 4 of the class comment: reads {@code libjvm.so}'s symbol table (~15 ms,
      * so the installer calls this on a thread of its own, {@code vtloop-symbols}, while the main
-     * one reads the patch cache, loads the native library and checks the contract) unless another agent is loaded. {@link #turnOff}, called after this returned
+     * one loads the native library and checks the contract) unless another agent is loaded. {@link #turnOff}, called after this returned
      * (and with a happens-before edge: the thread's join), uses the result. Never throws.
      */
     static void locate() {
@@ -92,13 +97,64 @@ public final class JvmtiTransitions {
                 notLocated = "on (" + other + ")";
                 return;
             }
-            located = LoadedSymbols.findObjects("/libjvm.so", NOTIFY, FLAG, ANCHOR, ANCHORED);
+            LoadedSymbols.Mapping jvm = LoadedSymbols.mapping(LIBJVM);
+            located = LoadedSymbols.findObjects(jvm, NAMES);
+            locatedIn = jvm;
             notLocated = null;
         } catch (IOException e) {
             notLocated = "on (" + (e.getMessage().endsWith("ENODATA") ? "libjvm.so has no symbol table" : e.getMessage()) + ")";
         } catch (Throwable e) {
             notLocated = "on (" + e + ")";
         }
+    }
+
+    /**
+     * {@link #locate} from what an earlier start of the same {@code libjvm.so} found
+     * ({@link PatchCache.Symbols}): the addresses are the library's mapping plus the kept offsets,
+     * with the same checks in {@link #turnOff} as a scan's. Returns false, having set nothing,
+     * when {@code kept} is for another library file (by {@link PatchCache#fileIdentity}) or holds
+     * nothing; the caller then calls {@link #locate}. Never throws.
+     */
+    static boolean locate(PatchCache.Symbols kept) {
+        try {
+            if (kept.offsets().length != NAMES.length) return false;
+            String other = otherAgentLoaded();
+            if (other != null) {
+                otherAgent = true;
+                notLocated = "on (" + other + ")";
+                return true;
+            }
+            LoadedSymbols.Mapping jvm = LoadedSymbols.mapping(LIBJVM);
+            if (!kept.library().equals(PatchCache.fileIdentity(java.nio.file.Path.of(jvm.path())))) return false;
+            long[] at = new long[NAMES.length];
+            for (int i = 0; i < at.length; i++) at[i] = kept.offsets()[i] == 0 ? 0 : jvm.start() + kept.offsets()[i];
+            located = new long[][] {at, kept.sizes().clone()};
+            locatedIn = jvm;
+            notLocated = null;
+            return true;
+        } catch (Throwable e) {
+            return false;
+        }
+    }
+
+    /** What {@link #locate} found: {addresses, sizes} in {@code NAMES}' order; null when nothing. */
+    static long[][] located() {
+        return located;
+    }
+
+    /**
+     * What {@link #locate} found, to keep for the next start ({@link #locate(PatchCache.Symbols)});
+     * {@link PatchCache.Symbols#NONE} when it found nothing. Call after {@link #locate}, with a
+     * happens-before edge.
+     */
+    static PatchCache.Symbols found() {
+        long[][] found = located;
+        LoadedSymbols.Mapping in = locatedIn;
+        String library = in == null ? null : PatchCache.fileIdentity(java.nio.file.Path.of(in.path()));
+        if (found == null || library == null) return PatchCache.Symbols.NONE;
+        long[] offsets = new long[NAMES.length];
+        for (int i = 0; i < offsets.length; i++) offsets[i] = found[0][i] == 0 ? 0 : found[0][i] - in.start();
+        return new PatchCache.Symbols(library, offsets, found[1].clone());
     }
 
     /**

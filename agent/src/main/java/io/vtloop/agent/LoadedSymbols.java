@@ -46,29 +46,40 @@ public final class LoadedSymbols {
      *         or a truncated one); or the file's own read error
      */
     public static long[][] findObjects(String suffix, String... names) throws IOException {
+        return findObjects(mapping(suffix), names);
+    }
+
+    /** The loaded library {@code m}'s data objects {@code names}: {@link #findObjects(String, String...)}. */
+    static long[][] findObjects(Mapping m, String... names) throws IOException {
         long[] at = new long[names.length], size = new long[names.length];
         if (names.length == 0) return new long[][] { at, size };
-        String path = null;
-        long start = -1;
+        try (RandomAccessFile file = new RandomAccessFile(m.path(), "r")) {
+            return scan(m.path(), file, m.start(), names, at, size);
+        } catch (FileNotFoundException e) {
+            throw new IOException(m.path() + ": cannot open: " + e.getMessage(), e);
+        } catch (IndexOutOfBoundsException | ArithmeticException | IllegalArgumentException e) {
+            throw new IOException(m.path() + ": truncated or malformed: ENOEXEC", e);
+        }
+    }
+
+    /** A library loaded in this process: its path, and the address of its mapping at file offset 0. */
+    record Mapping(String path, long start) { }
+
+    /**
+     * The loaded library whose path ends in {@code suffix}, from {@code /proc/self/maps}.
+     *
+     * @throws IOException ending in {@code ESRCH} when no such library is loaded
+     */
+    static Mapping mapping(String suffix) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
             // start-end perms offset dev inode path; the one mapped from file offset 0
             int slash = line.indexOf('/');
             if (slash < 0 || !line.endsWith(suffix)) continue;
             int perms = line.indexOf(' '), offset = line.indexOf(' ', perms + 1);
             if (perms < 0 || offset < 0 || offset > slash || !line.startsWith("00000000 ", offset + 1)) continue;
-            path = line.substring(slash);
-            start = Long.parseUnsignedLong(line, 0, line.indexOf('-'), 16);
-            break;
+            return new Mapping(line.substring(slash), Long.parseUnsignedLong(line, 0, line.indexOf('-'), 16));
         }
-        if (path == null) throw new IOException("no library ending in " + suffix + " is loaded: ESRCH");
-
-        try (RandomAccessFile file = new RandomAccessFile(path, "r")) {
-            return scan(path, file, start, names, at, size);
-        } catch (FileNotFoundException e) {
-            throw new IOException(path + ": cannot open: " + e.getMessage(), e);
-        } catch (IndexOutOfBoundsException | ArithmeticException | IllegalArgumentException e) {
-            throw new IOException(path + ": truncated or malformed: ENOEXEC", e);
-        }
+        throw new IOException("no library ending in " + suffix + " is loaded: ESRCH");
     }
 
     /** {@code length} bytes of the file from {@code position}, little-endian; EOF first is a truncated file. */

@@ -45,15 +45,31 @@ import java.util.zip.CRC32;
  * depend on the agent build only): with it, a start from the cache runs no
  * {@code java.lang.classfile} builder at all.
  *
+ * <p>And where {@link JvmtiTransitions}' objects lie in {@code libjvm.so} ({@link Symbols}), so
+ * that a start from the cache reads no symbol table either.
+ *
  * <p><b>File</b> {@code patches-<key>.bin}: {@value #MAGIC} (UTF), the key (long), the gate
  * class's length (int) and bytes, the number of patched classes (int), then per class its binary
- * name (UTF), length (int) and bytes; last the CRC-32 of everything before it (long).
+ * name (UTF), length (int) and bytes; the symbols' library identity (UTF, empty for none), their
+ * number (int) and per symbol its offset and size (longs); last the CRC-32 of everything before it
+ * (long).
  */
 final class PatchCache {
-    static final String MAGIC = "vtloop-patches-2";
+    static final String MAGIC = "vtloop-patches-3";
 
     /** A file's contents: the gate class, and the patched class files by binary class name. */
-    record Entry(byte[] gate, Map<String, byte[]> classes) { }
+    record Entry(byte[] gate, Map<String, byte[]> classes, Symbols symbols) { }
+
+    /**
+     * Where {@link JvmtiTransitions}' objects lie in {@code libjvm.so}: the library's
+     * {@link #fileIdentity} and, per name, its offset from the library's mapping at file offset 0
+     * (0: absent) and its size. Kept so that a later start of the same JVM binary skips reading
+     * its symbol table (~15 ms of a one-core start); used only while the library's identity is
+     * the same, and checked by {@link JvmtiTransitions} as a scan's result is.
+     */
+    record Symbols(String library, long[] offsets, long[] sizes) {
+        static final Symbols NONE = new Symbols("", new long[0], new long[0]);
+    }
 
     private final Path dir;
     private final long key;
@@ -150,7 +166,16 @@ final class PatchCache {
                 in.readFully(b);
                 classes.put(name, b);
             }
-            return in.available() == 0 && n > 0 && gate.length > 0 ? new Entry(gate, classes) : null;
+            String library = in.readUTF();
+            int k = in.readInt();
+            if (k < 0 || k > 64) return null;
+            long[] offsets = new long[k], sizes = new long[k];
+            for (int i = 0; i < k; i++) {
+                offsets[i] = in.readLong();
+                sizes[i] = in.readLong();
+            }
+            return in.available() == 0 && n > 0 && gate.length > 0
+                    ? new Entry(gate, classes, new Symbols(library, offsets, sizes)) : null;
         } catch (IOException | RuntimeException e) {   // a short file (EOFException), a negative length: damaged
             return null;
         }
@@ -180,6 +205,13 @@ final class PatchCache {
                 out.writeUTF(e.getKey());
                 out.writeInt(e.getValue().length);
                 out.write(e.getValue());
+            }
+            Symbols symbols = entry.symbols();
+            out.writeUTF(symbols.library());
+            out.writeInt(symbols.offsets().length);
+            for (int i = 0; i < symbols.offsets().length; i++) {
+                out.writeLong(symbols.offsets()[i]);
+                out.writeLong(symbols.sizes()[i]);
             }
             CRC32 crc = new CRC32();
             crc.update(bytes.toByteArray());

@@ -30,7 +30,8 @@ class PatchCacheTest {
     }
 
     private static PatchCache.Entry entry() {
-        return new PatchCache.Entry(new byte[] {1, 2, 3}, Map.of("java.lang.VirtualThread", new byte[] {4, 5}));
+        return new PatchCache.Entry(new byte[] {1, 2, 3}, Map.of("java.lang.VirtualThread", new byte[] {4, 5}),
+                new PatchCache.Symbols("libjvm 1 2", new long[] {6, 0}, new long[] {1, 0}));
     }
 
     @Test
@@ -81,9 +82,39 @@ class PatchCacheTest {
         assertNotNull(e);
         assertArrayEquals(new byte[] {1, 2, 3}, e.gate());
         assertArrayEquals(new byte[] {4, 5}, e.classes().get("java.lang.VirtualThread"));
+        assertEquals("libjvm 1 2", e.symbols().library());
+        assertArrayEquals(new long[] {6, 0}, e.symbols().offsets());
+        assertArrayEquals(new long[] {1, 0}, e.symbols().sizes());
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("c"))));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(c.file())));
         assertNull(cache(2, JDK, true).load(), "another key does not read this file");
+    }
+
+    /**
+     * libjvm.so's objects, kept: from the cache they give the addresses a scan of the symbol
+     * table gives, and only for the same library file.
+     */
+    @Test
+    void keptSymbolsGiveTheScannedAddressesForTheSameLibraryOnly() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(JvmtiTransitionsTest.hasSymbolTable(), "libjvm.so is stripped here");
+        long[][] scanned = LoadedSymbols.findObjects("/libjvm.so", JvmtiTransitions.NAMES);
+        JvmtiTransitions.locate();
+        PatchCache.Symbols found = JvmtiTransitions.found();
+        LoadedSymbols.Mapping jvm = LoadedSymbols.mapping("/libjvm.so");
+        assertEquals(PatchCache.fileIdentity(Path.of(jvm.path())), found.library());
+        for (long offset : found.offsets()) assertTrue(offset > 0, java.util.Arrays.toString(found.offsets()));
+
+        long[] eights = {8, 8, 8, 8};
+        assertTrue(JvmtiTransitions.locate(new PatchCache.Symbols(found.library(), eights, found.sizes())));
+        for (long at : JvmtiTransitions.located()[0]) assertEquals(jvm.start() + 8, at, "from the kept offsets");
+        assertTrue(JvmtiTransitions.locate(found));
+        assertArrayEquals(scanned[0], JvmtiTransitions.located()[0]);
+        assertArrayEquals(scanned[1], JvmtiTransitions.located()[1]);
+
+        assertFalse(JvmtiTransitions.locate(new PatchCache.Symbols(found.library() + "0", eights, found.sizes())),
+                "another libjvm.so");
+        assertArrayEquals(scanned[0], JvmtiTransitions.located()[0], "left as it was");
+        assertFalse(JvmtiTransitions.locate(PatchCache.Symbols.NONE), "nothing kept");
     }
 
     @Test
