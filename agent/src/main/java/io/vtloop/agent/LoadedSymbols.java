@@ -71,13 +71,15 @@ public final class LoadedSymbols {
      * @throws IOException ending in {@code ESRCH} when no such library is loaded
      */
     static Mapping mapping(String suffix) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+        // one Latin-1 string and indexOf: splitting ~700 lines into decoded strings took ~4 ms cold
+        String maps = new String(Files.readAllBytes(Path.of("/proc/self/maps")), StandardCharsets.ISO_8859_1);
+        String end = suffix + "\n";
+        for (int at = maps.indexOf(end); at >= 0; at = maps.indexOf(end, at + 1)) {
             // start-end perms offset dev inode path; the one mapped from file offset 0
-            int slash = line.indexOf('/');
-            if (slash < 0 || !line.endsWith(suffix)) continue;
-            int perms = line.indexOf(' '), offset = line.indexOf(' ', perms + 1);
-            if (perms < 0 || offset < 0 || offset > slash || !line.startsWith("00000000 ", offset + 1)) continue;
-            return new Mapping(line.substring(slash), Long.parseUnsignedLong(line, 0, line.indexOf('-'), 16));
+            int line = maps.lastIndexOf('\n', at) + 1, slash = maps.indexOf('/', line);
+            int perms = maps.indexOf(' ', line), offset = maps.indexOf(' ', perms + 1);
+            if (perms < 0 || offset < 0 || offset > slash || !maps.startsWith("00000000 ", offset + 1)) continue;
+            return new Mapping(maps.substring(slash, at + suffix.length()), Long.parseUnsignedLong(maps, line, maps.indexOf('-', line), 16));
         }
         throw new IOException("no library ending in " + suffix + " is loaded: ESRCH");
     }
