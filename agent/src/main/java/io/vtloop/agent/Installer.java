@@ -8,7 +8,6 @@ import io.vtloop.runtime.Config;
 
 import java.lang.instrument.ClassDefinition;
 import java.lang.instrument.Instrumentation;
-import java.lang.invoke.MethodHandle;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.FutureTask;
@@ -88,8 +87,7 @@ public final class Installer implements Function<Object[], Object> {
         }
 
         byte[] gateClass = cached != null ? cached.gate() : NativeAccessGate.classBytes();
-        MethodHandle[] gate = NativeAccessGate.define(Class.forName("sun.nio.ch.Net", false, null), gateClass);
-        RestrictedMethods.route(gate[0], gate[1]);
+        RestrictedMethods.route(NativeAccessGate.define(Class.forName("sun.nio.ch.Net", false, null), gateClass));
         // the native library (~7 ms: extract, open): here when the patches come from the cache
         // (little else to do meanwhile), else on a thread of its own while they are built
         FutureTask<Void> loading = null;
@@ -119,7 +117,7 @@ public final class Installer implements Function<Object[], Object> {
         if (symbols != null) symbols.get();   // locate() does not throw
 
         CarrierScheduler scheduler = CarrierScheduler.start(config);
-        AgentAccess.install(scheduler, SocketOptions::allowsSkipping);
+        AgentAccess.install(scheduler, new SocketOptions.SkipRule());
         if (scheduler.backend().equals("io_uring")) PollerHooks.completeSocketReadsOnTheRing();
         try {
             inst.redefineClasses(patches);

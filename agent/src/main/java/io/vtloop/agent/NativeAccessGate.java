@@ -1,31 +1,34 @@
 package io.vtloop.agent;
 
+import io.vtloop.binding.RestrictedMethods;
+
 import java.lang.classfile.ClassFile;
+import java.lang.classfile.Label;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.MethodTypeDesc;
-import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.nio.file.Path;
+import java.util.function.Function;
 
 import static java.lang.classfile.ClassFile.ACC_FINAL;
 import static java.lang.classfile.ClassFile.ACC_PUBLIC;
-import static java.lang.classfile.ClassFile.ACC_STATIC;
 
 /**
  * Lets vtloop's FFM binding load its library and bind downcalls without the JDK's
  * "restricted method" warning and without {@code --enable-native-access}.
  *
  * <p>Restricted FFM methods check their caller's module. This class defines, inside
- * {@code java.base} (package {@code sun.nio.ch}, opened to vtloop by the agent), a two-method
- * class that calls {@link SymbolLookup#libraryLookup(Path, Arena)} and
- * {@link Linker#downcallHandle}; code in {@code java.base} has native access. It returns
- * method handles to those two methods.
+ * {@code java.base} (package {@code sun.nio.ch}, opened to vtloop by the agent), a class that
+ * calls {@link SymbolLookup#libraryLookup(Path, Arena)} and {@link Linker#downcallHandle}; code in
+ * {@code java.base} has native access. The class implements {@code java.base}'s {@code Function}
+ * ({@link RestrictedMethods#route} says how), and the binding calls an instance of it: an
+ * allocated instance used through an interface needs no method handle, each of which spins a
+ * class at start-up.
  */
 final class NativeAccessGate {
     private NativeAccessGate() { }
@@ -34,7 +37,7 @@ final class NativeAccessGate {
 
     /** The gate class's bytes (the same for every JDK: the {@link PatchCache} keeps them). */
     static byte[] classBytes() {
-        ClassDesc self = ClassDesc.of(CLASS_NAME);
+        ClassDesc self = ClassDesc.of(CLASS_NAME), cdObject = ClassDesc.of("java.lang.Object");
         ClassDesc cdPath = ClassDesc.of("java.nio.file.Path"), cdArena = ClassDesc.of("java.lang.foreign.Arena");
         ClassDesc cdLookup = ClassDesc.of("java.lang.foreign.SymbolLookup");
         ClassDesc cdLinker = ClassDesc.of("java.lang.foreign.Linker");
@@ -45,26 +48,35 @@ final class NativeAccessGate {
         MethodTypeDesc libType = MethodTypeDesc.of(cdLookup, cdPath, cdArena);
         MethodTypeDesc downType = MethodTypeDesc.of(cdMh, cdSegment, cdFd, cdOptions);
 
-        byte[] bytes = ClassFile.of().build(self, cb -> cb
+        // Object apply(Object a): a is {Path, Arena} (libraryLookup) or {MemorySegment,
+        // FunctionDescriptor, Linker.Option[]} (downcallHandle)
+        return ClassFile.of().build(self, cb -> cb
                 .withFlags(ACC_PUBLIC | ACC_FINAL)
-                .withMethodBody("libraryLookup", libType, ACC_PUBLIC | ACC_STATIC, code -> code
-                        .aload(0).aload(1)
-                        .invokestatic(cdLookup, "libraryLookup", libType, true)
-                        .areturn())
-                .withMethodBody("downcallHandle", downType, ACC_PUBLIC | ACC_STATIC, code -> code
-                        .invokestatic(cdLinker, "nativeLinker", MethodTypeDesc.of(cdLinker), true)
-                        .aload(0).aload(1).aload(2)
-                        .invokeinterface(cdLinker, "downcallHandle", downType)
-                        .areturn()));
-        return bytes;
+                .withInterfaceSymbols(ClassDesc.of("java.util.function.Function"))
+                .withMethodBody("apply", MethodTypeDesc.of(cdObject, cdObject), ACC_PUBLIC, code -> {
+                    Label downcall = code.newLabel();
+                    code.aload(1).checkcast(cdObject.arrayType()).astore(2)
+                            .aload(2).arraylength().iconst_2().if_icmpne(downcall)
+                            .aload(2).iconst_0().aaload().checkcast(cdPath)
+                            .aload(2).iconst_1().aaload().checkcast(cdArena)
+                            .invokestatic(cdLookup, "libraryLookup", libType, true)
+                            .areturn()
+                            .labelBinding(downcall)
+                            .invokestatic(cdLinker, "nativeLinker", MethodTypeDesc.of(cdLinker), true)
+                            .aload(2).iconst_0().aaload().checkcast(cdSegment)
+                            .aload(2).iconst_1().aaload().checkcast(cdFd)
+                            .aload(2).iconst_2().aaload().checkcast(cdOptions)
+                            .invokeinterface(cdLinker, "downcallHandle", downType)
+                            .areturn();
+                }));
     }
 
     /**
      * Defines the gate class {@code bytes} ({@link #classBytes}) in {@code hostInSunNioCh}'s
-     * package; returns {libraryLookup(Path, Arena), downcallHandle(MemorySegment,
-     * FunctionDescriptor, Linker.Option[])}.
+     * package; returns an instance of it (allocated: the class has no constructor).
      */
-    static MethodHandle[] define(Class<?> hostInSunNioCh, byte[] bytes) throws ReflectiveOperationException {
+    @SuppressWarnings("unchecked")
+    static Function<Object[], Object> define(Class<?> hostInSunNioCh, byte[] bytes) throws ReflectiveOperationException {
         MethodHandles.Lookup host = MethodHandles.privateLookupIn(hostInSunNioCh, MethodHandles.lookup());
         Class<?> gate;
         try {
@@ -72,10 +84,6 @@ final class NativeAccessGate {
         } catch (LinkageError alreadyDefined) {   // a second agent instance in this JVM
             gate = Class.forName(CLASS_NAME, false, null);
         }
-        return new MethodHandle[] {
-            host.findStatic(gate, "libraryLookup", MethodType.methodType(SymbolLookup.class, Path.class, Arena.class)),
-            host.findStatic(gate, "downcallHandle", MethodType.methodType(MethodHandle.class,
-                    MemorySegment.class, FunctionDescriptor.class, Linker.Option[].class))
-        };
+        return (Function<Object[], Object>) jdk.internal.misc.Unsafe.getUnsafe().allocateInstance(gate);
     }
 }

@@ -31,6 +31,14 @@ final class SocketOptions {
         }
     }
 
+    /** {@link #allowsSkipping} for the runtime (a class, not a method reference: a bootstrap costs start-up time). */
+    static final class SkipRule implements java.util.function.IntPredicate {
+        @Override
+        public boolean test(int fd) {
+            return allowsSkipping(fd);
+        }
+    }
+
     /** False when {@code fd} is a socket with SO_RCVLOWAT above 1; true otherwise (pipes, other fds). */
     static boolean allowsSkipping(int fd) {
         FileDescriptor d = new FileDescriptor();

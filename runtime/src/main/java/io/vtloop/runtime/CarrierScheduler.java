@@ -46,7 +46,7 @@ public final class CarrierScheduler implements VtloopScheduler {
     final String backend;
 
     private CarrierScheduler(Config config) throws IOException {
-        this.backend = config.resolveBackend(System.err::println);
+        this.backend = config.resolveBackend(System.err);   // not System.err::println: a bootstrap at start-up
         this.carriers = new Carrier[config.carriers()];
         this.spinners = new Spinners(config.spinMicros() > 0 ? config.carriers() / 2 : 0);
         this.spares = new SparePool(this, Math.max(0, config.maxPoolSize() - config.carriers()),

@@ -82,11 +82,11 @@ public record Config(boolean enabled, int carriers, int pollInterval, int spinMi
      * explicit {@code io_uring} that the kernel refuses yields epoll and {@code warn} gets the
      * one-line fallback warning; {@code auto} falls back silently. Needs the native library.
      */
-    public String resolveBackend(java.util.function.Consumer<String> warn) {
+    public String resolveBackend(java.io.PrintStream warn) {
         if (backend.equals("epoll") || backend.equals("auto") && !AUTO_PICKS_IO_URING) return "epoll";
         if (io.vtloop.binding.IoUring.isSupported()) return "io_uring";
         if (backend.equals("io_uring"))
-            warn.accept("vtloop: -Dvtloop.backend=io_uring: " + io.vtloop.binding.IoUring.unsupportedReason()
+            warn.println("vtloop: -Dvtloop.backend=io_uring: " + io.vtloop.binding.IoUring.unsupportedReason()
                     + "; using epoll");
         return "epoll";
     }
