@@ -4,14 +4,18 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.Adler32;
@@ -39,7 +43,8 @@ import java.util.zip.CRC32;
  * {@code rwx------}, files {@code rw-------}, written under a temporary name and renamed into place
  * (readers see whole files only). A file that fails any check (owner, mode, magic, key, checksum)
  * is not used: the patches are built and the file written again. Nothing here throws; a cache
- * that cannot be read or written only costs the build.
+ * that cannot be read or written only costs the build. Each store prunes the directory to the
+ * {@value #KEEP} newest files ({@link #prune}).
  *
  * <p>The file also holds the {@link NativeAccessGate} class the installer generates (its bytes
  * depend on the agent build only): with it, a start from the cache runs no
@@ -221,6 +226,7 @@ final class PatchCache {
             Files.write(tmp, bytes.toByteArray());
             Files.move(tmp, file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             tmp = null;
+            prune();
             return null;
         } catch (IOException | RuntimeException e) {   // a read-only home, no space: the next start builds again
             return e.toString();
@@ -232,6 +238,40 @@ final class PatchCache {
                     // the temporary name is never read
                 }
             }
+        }
+    }
+
+    /**
+     * Removes what earlier agent builds and JDKs left: all but the {@value #KEEP} newest
+     * {@code patches-*.bin} files (this one among them), and temporary files of writes that
+     * died more than an hour ago. Called after a store, which happens only when the key changed
+     * (a new agent build or JDK), so a file in use is rarely old; one pruned is written again at
+     * its next start. Failures are ignored: another JVM may prune the same directory.
+     */
+    void prune() {
+        List<Path> kept = new ArrayList<>();
+        long staleTmp = System.currentTimeMillis() - 3_600_000;
+        try (DirectoryStream<Path> all = Files.newDirectoryStream(dir, "patches-*")) {
+            for (Path p : all) {
+                String n = p.getFileName().toString();
+                if (n.endsWith(".bin") && !p.equals(file())) kept.add(p);
+                else if (n.endsWith(".tmp") && modified(p) < staleTmp) Files.deleteIfExists(p);
+            }
+            kept.sort(Comparator.comparingLong(PatchCache::modified).reversed());
+            for (int i = KEEP - 1; i < kept.size(); i++) Files.deleteIfExists(kept.get(i));
+        } catch (IOException | RuntimeException ignored) {
+            // pruning is housekeeping; the next store tries again
+        }
+    }
+
+    /** How many {@code patches-*.bin} files {@link #prune} leaves: a few agent builds times a few JDKs (~75 KB each). */
+    static final int KEEP = 8;
+
+    private static long modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis();
+        } catch (IOException e) {
+            return 0;   // gone meanwhile: oldest
         }
     }
 

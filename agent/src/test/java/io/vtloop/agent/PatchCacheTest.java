@@ -7,7 +7,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -115,6 +117,35 @@ class PatchCacheTest {
                 "another libjvm.so");
         assertArrayEquals(scanned[0], JvmtiTransitions.located()[0], "left as it was");
         assertFalse(JvmtiTransitions.locate(PatchCache.Symbols.NONE), "nothing kept");
+    }
+
+    @Test
+    void aStoreKeepsTheNewestFilesAndRemovesDeadTemporaries() throws Exception {
+        PatchCache c = cache(1, JDK, true);
+        assertNull(c.store(entry()));   // creates the directory
+        Path dir = tmp.resolve("c");
+        long now = System.currentTimeMillis();
+        List<Path> older = new ArrayList<>();
+        for (int i = 0; i < PatchCache.KEEP + 3; i++) {   // the first is the oldest
+            Path f = dir.resolve("patches-" + "%016x".formatted(i) + ".bin");
+            Files.write(f, new byte[] {1});
+            Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(now - 86_400_000L * (100 - i)));
+            older.add(f);
+        }
+        Path deadTmp = dir.resolve("patches-1.tmp"), liveTmp = dir.resolve("patches-2.tmp"), other = dir.resolve("notes.txt");
+        for (Path f : List.of(deadTmp, liveTmp, other)) Files.write(f, new byte[] {1});
+        Files.setLastModifiedTime(deadTmp, java.nio.file.attribute.FileTime.fromMillis(now - 7_200_000));
+        Files.setLastModifiedTime(c.file(), java.nio.file.attribute.FileTime.fromMillis(0));   // this key's file, oldest of all
+
+        assertNull(c.store(entry()));
+        Set<Path> left = new HashSet<>();
+        try (var s = Files.list(dir)) {
+            s.forEach(left::add);
+        }
+        Set<Path> expected = new HashSet<>(older.subList(older.size() - (PatchCache.KEEP - 1), older.size()));
+        expected.addAll(List.of(c.file(), liveTmp, other));
+        assertEquals(expected, left);
+        assertNotNull(c.load(), "this key's file stays readable");
     }
 
     @Test
