@@ -129,7 +129,8 @@ public final class Installer implements Function<Object[], Object> {
         String jvmti = JvmtiTransitions.turnOff(jvmtiAuto);   // before any virtual thread exists
         String patchesFrom = cacheDir == null ? "built (cache off)"
                 : cache == null ? "built (cache off: java.base is patched, or the JDK has no lib/modules)"
-                : cached != null ? "from " + cache : store(cache, new PatchCache.Entry(gateClass, built, JvmtiTransitions.found()));
+                : cached == null ? store(cache, new PatchCache.Entry(gateClass, built, JvmtiTransitions.found()))
+                : symbols == null ? "from " + cache : "from " + cache + keepSymbols(cache, cached);
         registerMXBeanIfServerMayExist();
         if (config.stats())
             Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println(AgentAccess.summary()),
@@ -163,6 +164,19 @@ public final class Installer implements Function<Object[], Object> {
     private static String store(PatchCache cache, PatchCache.Entry built) {
         String failed = cache.store(built);
         return failed == null ? "built, cached in " + cache : "built (not cached: " + failed + ")";
+    }
+
+    /**
+     * A start from the cache that had to read {@code libjvm.so}'s symbol table (its entry kept
+     * none: written by a start with {@code -Dvtloop.jvmtiTransitions=keep} or another agent
+     * loaded, or for another {@code libjvm.so} file) writes what it found into the entry, so
+     * that the next start reads no table; returns what {@code -Dvtloop.verbose} adds.
+     */
+    private static String keepSymbols(PatchCache cache, PatchCache.Entry cached) {
+        PatchCache.Symbols found = JvmtiTransitions.found();
+        if (found == PatchCache.Symbols.NONE) return "";
+        String failed = cache.store(new PatchCache.Entry(cached.gate(), cached.classes(), found));
+        return failed == null ? " (libjvm.so's objects added)" : " (libjvm.so's objects not added: " + failed + ")";
     }
 
     /**

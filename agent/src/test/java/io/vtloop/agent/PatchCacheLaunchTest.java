@@ -51,6 +51,23 @@ class PatchCacheLaunchTest {
     }
 
     @Test
+    void aStartThatHadToReadTheSymbolTableKeepsWhatItFound() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(JvmtiTransitionsTest.hasSymbolTable(), "libjvm.so is stripped here");
+        Path dir = tmp.resolve("cache");
+        AgentLaunchTest.Result keep = AgentLaunchTest.java(List.of("-javaagent:" + AgentLaunchTest.agentJar(),
+                "-Dvtloop.verbose=true", "-Dvtloop.patchCache=" + dir, "-Dvtloop.jvmtiTransitions=keep"), Map.of());
+        assertTrue(keep.err().contains(", patches built, cached in "), keep.err());   // no symbols looked up
+        AgentLaunchTest.Result second = start(dir.toString()), third = start(dir.toString());
+        assertTrue(second.err().contains(", JVMTI transitions off, patches from " + files(dir).getFirst()
+                + " (libjvm.so's objects added)"), second.err());
+        assertTrue(third.err().contains(", JVMTI transitions off, patches from " + files(dir).getFirst() + "\n"), third.err());
+        for (AgentLaunchTest.Result r : List.of(keep, second, third)) {
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.out().contains("carrier=vtloop-carrier-"), r.out());
+        }
+    }
+
+    @Test
     void aDamagedFileIsBuiltAgain() throws Exception {
         Path dir = tmp.resolve("cache");
         assertEquals(0, start(dir.toString()).exit());
