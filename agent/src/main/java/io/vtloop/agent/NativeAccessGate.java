@@ -10,7 +10,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.nio.file.Path;
 import java.util.function.Function;
@@ -24,7 +23,8 @@ import static java.lang.classfile.ClassFile.ACC_PUBLIC;
  *
  * <p>Restricted FFM methods check their caller's module. This class defines, inside
  * {@code java.base} (package {@code sun.nio.ch}, opened to vtloop by the agent), a class that
- * calls {@link SymbolLookup#libraryLookup(Path, Arena)} and {@link Linker#downcallHandle}; code in
+ * calls {@link SymbolLookup#libraryLookup(Path, Arena)} and
+ * {@link Linker#downcallHandle(java.lang.foreign.FunctionDescriptor, Linker.Option...)}; code in
  * {@code java.base} has native access. The class implements {@code java.base}'s {@code Function}
  * ({@link RestrictedMethods#route} says how), and the binding calls an instance of it: an
  * allocated instance used through an interface needs no method handle, each of which spins a
@@ -41,32 +41,35 @@ final class NativeAccessGate {
         ClassDesc cdPath = ClassDesc.of("java.nio.file.Path"), cdArena = ClassDesc.of("java.lang.foreign.Arena");
         ClassDesc cdLookup = ClassDesc.of("java.lang.foreign.SymbolLookup");
         ClassDesc cdLinker = ClassDesc.of("java.lang.foreign.Linker");
-        ClassDesc cdSegment = ClassDesc.of("java.lang.foreign.MemorySegment");
         ClassDesc cdFd = ClassDesc.of("java.lang.foreign.FunctionDescriptor");
         ClassDesc cdOptions = ClassDesc.of("java.lang.foreign.Linker$Option").arrayType();
         ClassDesc cdMh = ClassDesc.of("java.lang.invoke.MethodHandle");
         MethodTypeDesc libType = MethodTypeDesc.of(cdLookup, cdPath, cdArena);
-        MethodTypeDesc downType = MethodTypeDesc.of(cdMh, cdSegment, cdFd, cdOptions);
+        MethodTypeDesc downType = MethodTypeDesc.of(cdMh, cdFd, cdOptions);
 
-        // Object apply(Object a): a is {Path, Arena} (libraryLookup) or {MemorySegment,
-        // FunctionDescriptor, Linker.Option[]} (downcallHandle)
+        // Object apply(Object a): a is {Path, Arena} (libraryLookup), {FunctionDescriptor,
+        // Linker.Option[], null} (downcallHandle without an address), or anything else: null
+        // (a {MethodType, Boolean} request for a direct handle, which DirectDowncalls answers)
         return ClassFile.of().build(self, cb -> cb
                 .withFlags(ACC_PUBLIC | ACC_FINAL)
                 .withInterfaceSymbols(ClassDesc.of("java.util.function.Function"))
                 .withMethodBody("apply", MethodTypeDesc.of(cdObject, cdObject), ACC_PUBLIC, code -> {
-                    Label downcall = code.newLabel();
+                    Label downcall = code.newLabel(), none = code.newLabel();
                     code.aload(1).checkcast(cdObject.arrayType()).astore(2)
-                            .aload(2).arraylength().iconst_2().if_icmpne(downcall)
+                            .aload(2).iconst_0().aaload().instanceOf(cdPath).ifeq(downcall)
                             .aload(2).iconst_0().aaload().checkcast(cdPath)
                             .aload(2).iconst_1().aaload().checkcast(cdArena)
                             .invokestatic(cdLookup, "libraryLookup", libType, true)
                             .areturn()
                             .labelBinding(downcall)
+                            .aload(2).iconst_0().aaload().instanceOf(cdFd).ifeq(none)
                             .invokestatic(cdLinker, "nativeLinker", MethodTypeDesc.of(cdLinker), true)
-                            .aload(2).iconst_0().aaload().checkcast(cdSegment)
-                            .aload(2).iconst_1().aaload().checkcast(cdFd)
-                            .aload(2).iconst_2().aaload().checkcast(cdOptions)
+                            .aload(2).iconst_0().aaload().checkcast(cdFd)
+                            .aload(2).iconst_1().aaload().checkcast(cdOptions)
                             .invokeinterface(cdLinker, "downcallHandle", downType)
+                            .areturn()
+                            .labelBinding(none)
+                            .aconst_null()
                             .areturn();
                 }));
     }

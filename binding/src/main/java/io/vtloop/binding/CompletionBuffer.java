@@ -2,7 +2,8 @@ package io.vtloop.binding;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -13,9 +14,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * size as an {@link EventBuffer} slot). After {@code n = ring.submitAndWait(buffer, timeout)},
  * slots {@code 0..n-1} hold completions; later slots hold stale data.
  *
- * <p>The memory comes from a shared {@link Arena}, so any thread may fill and read the
+ * <p>The memory comes from an automatic {@link Arena}, so any thread may fill and read the
  * buffer, but not concurrently: a buffer belongs to one ring owner at a time.
- * {@link #close()} frees it; later use throws {@link IllegalStateException}.
+ * {@link #close()} ends its use: later use throws {@link IllegalStateException}. The memory is freed
+ * once the buffer is unreachable, never while a downcall fills it (the binding passes its
+ * address as a {@code long} and keeps the buffer reachable until the call returns).
  */
 public final class CompletionBuffer implements AutoCloseable {
 
@@ -24,9 +27,13 @@ public final class CompletionBuffer implements AutoCloseable {
     /** The largest capacity, bounded by the 2 GiB a Java int addresses. */
     public static final int MAX_CAPACITY = Integer.MAX_VALUE / (int) SLOT_SIZE;
 
-    private final Arena arena = Arena.ofShared();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final MemorySegment slots;
+    /**
+     * The slots as a native-order buffer, for the reads: a segment's {@code get} starts var-handle
+     * machinery that costs a fresh JVM ~10 ms at its first event; a direct buffer's is warm.
+     */
+    private final ByteBuffer view;
     private final int capacity;
 
     /**
@@ -37,11 +44,11 @@ public final class CompletionBuffer implements AutoCloseable {
      */
     public CompletionBuffer(int capacity) {
         if (capacity < 1 || capacity > MAX_CAPACITY) {
-            arena.close();
             throw new IllegalArgumentException("capacity " + capacity + " not in [1, " + MAX_CAPACITY + "]");
         }
         this.capacity = capacity;
-        this.slots = arena.allocate(capacity * SLOT_SIZE, 8);
+        this.slots = Arena.ofAuto().allocate(capacity * SLOT_SIZE, 8);
+        this.view = slots.asByteBuffer().order(ByteOrder.nativeOrder());
     }
 
     /**
@@ -63,7 +70,7 @@ public final class CompletionBuffer implements AutoCloseable {
      * @throws IllegalStateException if the buffer is closed
      */
     public long userData(int i) {
-        return slots.get(ValueLayout.JAVA_LONG, Objects.checkIndex(i, capacity) * SLOT_SIZE);
+        return view.getLong(offset(i));
     }
 
     /**
@@ -76,7 +83,7 @@ public final class CompletionBuffer implements AutoCloseable {
      * @throws IllegalStateException if the buffer is closed
      */
     public int result(int i) {
-        return slots.get(ValueLayout.JAVA_INT, Objects.checkIndex(i, capacity) * SLOT_SIZE + 8);
+        return view.getInt(offset(i) + 8);
     }
 
     /**
@@ -88,7 +95,7 @@ public final class CompletionBuffer implements AutoCloseable {
      * @throws IllegalStateException if the buffer is closed
      */
     public int flags(int i) {
-        return slots.get(ValueLayout.JAVA_INT, Objects.checkIndex(i, capacity) * SLOT_SIZE + 12);
+        return view.getInt(offset(i) + 12);
     }
 
     /**
@@ -102,19 +109,39 @@ public final class CompletionBuffer implements AutoCloseable {
         return (flags(i) & IoUring.CQE_F_MORE) != 0;
     }
 
-    /** The native slots, for the downcall. */
+    /** The native slots (stress/ fills them by hand). */
     MemorySegment segment() {
         return slots;
     }
 
     /**
-     * Frees the native memory. Idempotent; must not race with a call filling this buffer.
+     * The slots' address, for the downcall; the caller keeps this buffer reachable until the call
+     * returns ({@link java.lang.ref.Reference#reachabilityFence}).
+     *
+     * @throws IllegalStateException if the buffer is closed
+     */
+    long address() {
+        if (closed.get()) throw closedException();
+        return slots.address();
+    }
+
+    /** Slot {@code i}'s offset; a plain read of {@code closed}: the owner's own later use. */
+    private int offset(int i) {
+        if (closed.getPlain()) throw closedException();
+        return Objects.checkIndex(i, capacity) * (int) SLOT_SIZE;
+    }
+
+    private IllegalStateException closedException() {
+        return new IllegalStateException(getClass().getSimpleName() + " is closed");
+    }
+
+    /**
+     * Ends the buffer's use: later use throws {@link IllegalStateException}. Idempotent. The memory
+     * is freed once the buffer is unreachable, so a call in progress that fills it fills live memory.
      */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            arena.close();
-        }
+        closed.set(true);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.vtloop.binding;
 
 import java.io.IOException;
+import java.lang.ref.Reference;
 
 /**
  * A readiness poller over Linux {@code epoll}, implemented in {@code libvtloop-poller.so}.
@@ -120,9 +121,10 @@ public final class EpollPoller implements AutoCloseable {
         gate.enter();
         int n;
         try {
-            n = PollerNative.waitOther(handle, events.segment(), events.capacity());
+            n = PollerNative.waitOther(handle, events.address(), events.capacity());
         } finally {
             gate.leave();
+            Reference.reachabilityFence(events);   // its memory stays until the call returned
         }
         if (n < 0) throw PollerNative.error("epoll_wait(capacity=" + events.capacity() + ", timeout=0)", n);
         return n;
@@ -152,9 +154,10 @@ public final class EpollPoller implements AutoCloseable {
         gate.enter();
         int n;
         try {
-            n = PollerNative.wait(handle, events.segment(), events.capacity(), timeoutNanos);
+            n = PollerNative.wait(handle, events.address(), events.capacity(), timeoutNanos);
         } finally {
             gate.leave();
+            Reference.reachabilityFence(events);   // its memory stays until the call returned
         }
         if (n < 0) {
             throw PollerNative.error("epoll_wait(capacity=" + events.capacity()

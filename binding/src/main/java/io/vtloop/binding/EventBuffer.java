@@ -2,7 +2,8 @@ package io.vtloop.binding;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -12,9 +13,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * After {@code n = poller.poll(buffer, timeout)}, slots {@code 0..n-1} hold the ready
  * descriptors; later slots hold stale data.
  *
- * <p>The memory comes from a shared {@link Arena}, so any thread may fill and read the
+ * <p>The memory comes from an automatic {@link Arena}, so any thread may fill and read the
  * buffer, but not concurrently: a buffer belongs to one polling thread at a time.
- * {@link #close()} frees it; later use throws {@link IllegalStateException}.
+ * {@link #close()} ends its use: later use throws {@link IllegalStateException}. The memory is freed
+ * once the buffer is unreachable, never while a downcall fills it (the binding passes its
+ * address as a {@code long} and keeps the buffer reachable until the call returns).
  */
 public final class EventBuffer implements AutoCloseable {
 
@@ -23,9 +26,13 @@ public final class EventBuffer implements AutoCloseable {
     /** The largest capacity, bounded by the 2 GiB a Java int addresses. */
     public static final int MAX_CAPACITY = Integer.MAX_VALUE / (int) SLOT_SIZE;
 
-    private final Arena arena = Arena.ofShared();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final MemorySegment slots;
+    /**
+     * The slots as a native-order buffer, for the reads: a segment's {@code get} starts var-handle
+     * machinery that costs a fresh JVM ~10 ms at its first event; a direct buffer's is warm.
+     */
+    private final ByteBuffer view;
     private final int capacity;
 
     /**
@@ -36,11 +43,11 @@ public final class EventBuffer implements AutoCloseable {
      */
     public EventBuffer(int capacity) {
         if (capacity < 1 || capacity > MAX_CAPACITY) {
-            arena.close();
             throw new IllegalArgumentException("capacity " + capacity + " not in [1, " + MAX_CAPACITY + "]");
         }
         this.capacity = capacity;
-        this.slots = arena.allocate(capacity * SLOT_SIZE, 8);
+        this.slots = Arena.ofAuto().allocate(capacity * SLOT_SIZE, 8);
+        this.view = slots.asByteBuffer().order(ByteOrder.nativeOrder());
     }
 
     /**
@@ -61,7 +68,7 @@ public final class EventBuffer implements AutoCloseable {
      * @throws IllegalStateException if the buffer is closed
      */
     public long token(int i) {
-        return slots.get(ValueLayout.JAVA_LONG, Objects.checkIndex(i, capacity) * SLOT_SIZE);
+        return view.getLong(offset(i));
     }
 
     /**
@@ -73,22 +80,42 @@ public final class EventBuffer implements AutoCloseable {
      * @throws IllegalStateException if the buffer is closed
      */
     public int events(int i) {
-        return slots.get(ValueLayout.JAVA_INT, Objects.checkIndex(i, capacity) * SLOT_SIZE + 8);
+        return view.getInt(offset(i) + 8);
     }
 
-    /** The native slots, for the downcall. */
+    /** The native slots (stress/ fills them by hand). */
     MemorySegment segment() {
         return slots;
     }
 
     /**
-     * Frees the native memory. Idempotent; must not race with a poll filling this buffer.
+     * The slots' address, for the downcall; the caller keeps this buffer reachable until the call
+     * returns ({@link java.lang.ref.Reference#reachabilityFence}).
+     *
+     * @throws IllegalStateException if the buffer is closed
+     */
+    long address() {
+        if (closed.get()) throw closedException();
+        return slots.address();
+    }
+
+    /** Slot {@code i}'s offset; a plain read of {@code closed}: the owner's own later use. */
+    private int offset(int i) {
+        if (closed.getPlain()) throw closedException();
+        return Objects.checkIndex(i, capacity) * (int) SLOT_SIZE;
+    }
+
+    private IllegalStateException closedException() {
+        return new IllegalStateException(getClass().getSimpleName() + " is closed");
+    }
+
+    /**
+     * Ends the buffer's use: later use throws {@link IllegalStateException}. Idempotent. The memory
+     * is freed once the buffer is unreachable, so a poll in progress that fills it fills live memory.
      */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            arena.close();
-        }
+        closed.set(true);
     }
 
     @Override

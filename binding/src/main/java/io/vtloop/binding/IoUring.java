@@ -2,6 +2,7 @@ package io.vtloop.binding;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
 
 /**
  * An io_uring instance (a submission and a completion ring shared with the kernel), implemented
@@ -654,9 +655,10 @@ public final class IoUring implements AutoCloseable {
         gate.enter();
         int n;
         try {
-            n = UringNative.wait(handle, out.segment(), out.capacity(), timeoutNanos);
+            n = UringNative.wait(handle, out.address(), out.capacity(), timeoutNanos);
         } finally {
             gate.leave();
+            Reference.reachabilityFence(out);   // its memory stays until the call returned
         }
         return check("io_uring_enter(capacity=" + out.capacity() + ", timeout=" + timeoutNanos + "ns)", n);
     }
@@ -676,9 +678,10 @@ public final class IoUring implements AutoCloseable {
         gate.enter();
         int n;
         try {
-            n = UringNative.waitOther(handle, out.segment(), out.capacity());
+            n = UringNative.waitOther(handle, out.address(), out.capacity());
         } finally {
             gate.leave();
+            Reference.reachabilityFence(out);   // its memory stays until the call returned
         }
         return check("io_uring_enter(capacity=" + out.capacity() + ", timeout=0)", n);
     }
@@ -696,9 +699,10 @@ public final class IoUring implements AutoCloseable {
     public int peek(CompletionBuffer out) {
         gate.enter();
         try {
-            return UringNative.peek(handle, out.segment(), out.capacity());
+            return UringNative.peek(handle, out.address(), out.capacity());
         } finally {
             gate.leave();
+            Reference.reachabilityFence(out);   // its memory stays until the call returned
         }
     }
 

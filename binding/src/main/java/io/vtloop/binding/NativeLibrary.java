@@ -3,11 +3,11 @@ package io.vtloop.binding;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -133,22 +133,38 @@ public final class NativeLibrary {
     }
 
     /**
-     * Binds a downcall to a function of the library.
+     * Returns the address of a function of the library, the first argument of its
+     * {@linkplain #downcall downcall handle}.
      *
-     * @param symbol  the exported C function name
-     * @param fd      its signature
-     * @param options linker options, such as {@link Linker.Option#critical(boolean)}
-     * @return the method handle
+     * @param symbol the exported C function name
      * @throws UnsatisfiedLinkError if the library is not loaded or lacks {@code symbol}
      */
-    @SuppressWarnings("restricted") // this class is the binding's one restricted call site
-    static MethodHandle downcall(String symbol, FunctionDescriptor fd, Linker.Option... options) {
+    static long symbol(String symbol) {
         if (LOOKUP == null) {
             throw failure("vtloop poller library not loaded: " + LOAD_ERROR.getMessage(), LOAD_ERROR);
         }
-        MemorySegment address = LOOKUP.find(symbol).orElseThrow(
-                () -> new UnsatisfiedLinkError("symbol " + symbol + " not found in " + RESOURCE));
-        return RestrictedMethods.downcallHandle(address, fd, options);
+        java.util.Optional<MemorySegment> found = LOOKUP.find(symbol);   // no lambda: ~1 ms of a cold start
+        if (found.isEmpty()) throw new UnsatisfiedLinkError("symbol " + symbol + " not found in " + RESOURCE);
+        return found.get().address();
+    }
+
+    /**
+     * Binds a downcall: a handle of type {@code (long address, <signature's parameters>)<its
+     * result>} that calls the function at {@code address} (a {@link #symbol}). Parameters are
+     * {@code int}s and {@code long}s ({@code JAVA_INT}, {@code JAVA_LONG}); the binding passes
+     * pointers as {@code long}s ({@code MemorySegment.address()}) and keeps their memory alive
+     * itself. The result is {@code int}, {@code long} or {@code void}. With the agent such a call
+     * is bound without the FFM linker's adaptation (see {@link RestrictedMethods#route}), which
+     * costs a fresh JVM ~100 ms at its first downcall.
+     *
+     * @param signature the C function's signature in Java carriers
+     * @param critical  whether the call may skip the thread-state transition
+     *                  ({@link Linker.Option#critical(boolean) critical(false)}): only for calls that
+     *                  never block
+     * @return the method handle
+     */
+    static MethodHandle downcall(MethodType signature, boolean critical) {
+        return RestrictedMethods.downcallHandle(signature, critical);
     }
 
     @SuppressWarnings("restricted")

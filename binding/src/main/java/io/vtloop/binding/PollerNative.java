@@ -2,76 +2,81 @@ package io.vtloop.binding;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodType;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.invoke.MethodType.methodType;
 
 /**
  * The downcalls into {@code vtloop_poller.c}, bound once. Calls that never block use
  * critical handles (no thread-state transition): register, deregister, wakeup and the
  * non-blocking wait. Results are returned raw: {@code >= 0} or {@code -errno}.
  * Initializing this class fails unless {@link NativeLibrary#isAvailable()} and the library
- * has every symbol; each handle is bound at its first call (see the holders below).
+ * has every symbol; each handle is bound at its first call (see the holders below). A holder
+ * keeps its function's address ({@code AT}, a {@link NativeLibrary#symbol}) and a handle that
+ * takes it first ({@link NativeLibrary#downcall}); pointers are passed as {@code long}s.
  */
 final class PollerNative {
 
-    private static final Linker.Option CRITICAL = Linker.Option.critical(false);
-
     // One holder class per downcall: a handle is bound when its holder is initialised, at its
-    // first call. Binding costs 1-4 ms each at start-up (the first, with the linker, ~40 ms),
-    // and a JVM that never registers an fd never waits in epoll, nor wakes an epoll.
+    // first call. Through the FFM linker binding costs 4-18 ms each in a fresh JVM (the first,
+    // with the linker's start, 80-140 ms); with the agent's direct handles ~1 ms each (the first
+    // ~15 ms). A JVM that never registers an fd never waits in epoll, nor wakes an epoll.
     private static final class Create {
-        static final MethodHandle MH = NativeLibrary.downcall("vtloop_poller_create",
-                FunctionDescriptor.of(JAVA_LONG));
+        static final long AT = NativeLibrary.symbol("vtloop_poller_create");
+        static final MethodHandle MH = NativeLibrary.downcall(methodType(long.class), false);
     }
     private static final class Register {
-        static final MethodHandle MH = NativeLibrary.downcall("vtloop_poller_register",
-                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG), CRITICAL);
+        static final long AT = NativeLibrary.symbol("vtloop_poller_register");
+        static final MethodHandle MH = NativeLibrary.downcall(
+                methodType(int.class, long.class, int.class, long.class), true);
     }
     private static final class Deregister {
-        static final MethodHandle MH = NativeLibrary.downcall("vtloop_poller_deregister",
-                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT), CRITICAL);
+        static final long AT = NativeLibrary.symbol("vtloop_poller_deregister");
+        static final MethodHandle MH = NativeLibrary.downcall(
+                methodType(int.class, long.class, int.class), true);
     }
-    private static final FunctionDescriptor WAIT_FD =
-            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_LONG);
+    private static final MethodType WAIT_SIGNATURE =
+            methodType(int.class, long.class, long.class, int.class, long.class);
     private static final class Wait {
-        static final MethodHandle MH = NativeLibrary.downcall("vtloop_poller_wait", WAIT_FD);
+        static final long AT = NativeLibrary.symbol("vtloop_poller_wait");
+        static final MethodHandle MH = NativeLibrary.downcall(WAIT_SIGNATURE, false);
     }
     private static final class WaitNow {
-        static final MethodHandle MH = NativeLibrary.downcall("vtloop_poller_wait", WAIT_FD, CRITICAL);
+        static final long AT = NativeLibrary.symbol("vtloop_poller_wait");
+        static final MethodHandle MH = NativeLibrary.downcall(WAIT_SIGNATURE, true);
     }
     private static final class WaitOther {
-        static final MethodHandle MH = NativeLibrary.downcall("vtloop_poller_wait_other",
-                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT), CRITICAL);
+        static final long AT = NativeLibrary.symbol("vtloop_poller_wait_other");
+        static final MethodHandle MH = NativeLibrary.downcall(
+                methodType(int.class, long.class, long.class, int.class), true);
     }
     private static final class Wakeup {
-        static final MethodHandle MH = NativeLibrary.downcall("vtloop_poller_wakeup",
-                FunctionDescriptor.of(JAVA_INT, JAVA_LONG), CRITICAL);
+        static final long AT = NativeLibrary.symbol("vtloop_poller_wakeup");
+        static final MethodHandle MH = NativeLibrary.downcall(methodType(int.class, long.class), true);
     }
     private static final class Kick {
-        static final MethodHandle MH = NativeLibrary.downcall("vtloop_poller_kick",
-                FunctionDescriptor.of(JAVA_INT, JAVA_LONG), CRITICAL);
+        static final long AT = NativeLibrary.symbol("vtloop_poller_kick");
+        static final MethodHandle MH = NativeLibrary.downcall(methodType(int.class, long.class), true);
     }
     private static final class Close {
-        static final MethodHandle MH = NativeLibrary.downcall("vtloop_poller_close",
-                FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+        static final long AT = NativeLibrary.symbol("vtloop_poller_close");
+        static final MethodHandle MH = NativeLibrary.downcall(methodType(int.class, long.class), false);
     }
     private static final class ErrnoMessage {
-        static final MethodHandle MH = NativeLibrary.downcall("vtloop_errno_message",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+        static final long AT = NativeLibrary.symbol("vtloop_errno_message");
+        static final MethodHandle MH = NativeLibrary.downcall(
+                methodType(int.class, int.class, long.class, int.class), false);
     }
     private static final class ErrnoName {
-        static final MethodHandle MH = NativeLibrary.downcall("vtloop_errno_name",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), CRITICAL);
+        static final long AT = NativeLibrary.symbol("vtloop_errno_name");
+        static final MethodHandle MH = NativeLibrary.downcall(
+                methodType(int.class, int.class, long.class, int.class), true);
     }
     private static final class UsePwait2 {
-        static final MethodHandle MH = NativeLibrary.downcall("vtloop_poller_use_pwait2",
-                FunctionDescriptor.ofVoid(JAVA_INT), CRITICAL);
+        static final long AT = NativeLibrary.symbol("vtloop_poller_use_pwait2");
+        static final MethodHandle MH = NativeLibrary.downcall(methodType(void.class, int.class), true);
     }
 
     static {
@@ -84,7 +89,7 @@ final class PollerNative {
 
     static long create() {
         try {
-            return (long) Create.MH.invokeExact();
+            return (long) Create.MH.invokeExact(Create.AT);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -92,7 +97,7 @@ final class PollerNative {
 
     static int register(long handle, int fd, long token) {
         try {
-            return (int) Register.MH.invokeExact(handle, fd, token);
+            return (int) Register.MH.invokeExact(Register.AT, handle, fd, token);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -100,25 +105,25 @@ final class PollerNative {
 
     static int deregister(long handle, int fd) {
         try {
-            return (int) Deregister.MH.invokeExact(handle, fd);
+            return (int) Deregister.MH.invokeExact(Deregister.AT, handle, fd);
         } catch (Throwable e) {
             throw rethrow(e);
         }
     }
 
-    static int waitOther(long handle, MemorySegment out, int capacity) {
+    static int waitOther(long handle, long out, int capacity) {
         try {
-            return (int) WaitOther.MH.invokeExact(handle, out, capacity);
+            return (int) WaitOther.MH.invokeExact(WaitOther.AT, handle, out, capacity);
         } catch (Throwable e) {
             throw rethrow(e);
         }
     }
 
-    static int wait(long handle, MemorySegment out, int capacity, long timeoutNanos) {
+    static int wait(long handle, long out, int capacity, long timeoutNanos) {
         try {
             return timeoutNanos == 0
-                    ? (int) WaitNow.MH.invokeExact(handle, out, capacity, 0L)
-                    : (int) Wait.MH.invokeExact(handle, out, capacity, timeoutNanos);
+                    ? (int) WaitNow.MH.invokeExact(WaitNow.AT, handle, out, capacity, 0L)
+                    : (int) Wait.MH.invokeExact(Wait.AT, handle, out, capacity, timeoutNanos);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -126,7 +131,7 @@ final class PollerNative {
 
     static int wakeup(long handle) {
         try {
-            return (int) Wakeup.MH.invokeExact(handle);
+            return (int) Wakeup.MH.invokeExact(Wakeup.AT, handle);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -134,7 +139,7 @@ final class PollerNative {
 
     static int kick(long handle) {
         try {
-            return (int) Kick.MH.invokeExact(handle);
+            return (int) Kick.MH.invokeExact(Kick.AT, handle);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -142,7 +147,7 @@ final class PollerNative {
 
     static int close(long handle) {
         try {
-            return (int) Close.MH.invokeExact(handle);
+            return (int) Close.MH.invokeExact(Close.AT, handle);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -150,7 +155,7 @@ final class PollerNative {
 
     static void usePwait2(boolean enabled) {
         try {
-            UsePwait2.MH.invokeExact(enabled ? 1 : 0);
+            UsePwait2.MH.invokeExact(UsePwait2.AT, enabled ? 1 : 0);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -160,7 +165,7 @@ final class PollerNative {
     static String errnoName(int errno) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(64);
-            int n = (int) ErrnoName.MH.invokeExact(errno, buf, (int) buf.byteSize());
+            int n = (int) ErrnoName.MH.invokeExact(ErrnoName.AT, errno, buf.address(), (int) buf.byteSize());
             return n < 0 ? "errno " + errno : buf.getString(0);
         } catch (Throwable e) {
             throw rethrow(e);
@@ -177,7 +182,7 @@ final class PollerNative {
     public static String errnoMessage(int errno) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(256);
-            int n = (int) ErrnoMessage.MH.invokeExact(errno, buf, (int) buf.byteSize());
+            int n = (int) ErrnoMessage.MH.invokeExact(ErrnoMessage.AT, errno, buf.address(), (int) buf.byteSize());
             return n < 0 ? "errno " + errno : buf.getString(0);
         } catch (Throwable e) {
             throw rethrow(e);

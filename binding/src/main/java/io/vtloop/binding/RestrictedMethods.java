@@ -3,9 +3,13 @@ package io.vtloop.binding;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.file.Path;
 import java.util.function.Function;
 
@@ -22,9 +26,17 @@ public final class RestrictedMethods {
     private static volatile Function<Object[], Object> gate;
 
     /**
-     * Routes the binding's restricted calls through {@code gate}, which maps {@code {Path, Arena}}
-     * to {@code SymbolLookup.libraryLookup(path, arena)} and {@code {MemorySegment,
-     * FunctionDescriptor, Linker.Option[]}} to {@code Linker.nativeLinker().downcallHandle(...)}.
+     * Routes the binding's restricted calls through {@code gate}, which maps
+     * <ul>
+     * <li>{@code {Path, Arena}} to {@code SymbolLookup.libraryLookup(path, arena)};
+     * <li>{@code {MethodType, Boolean critical}} to a downcall handle of that type with the
+     *     function's address prepended ({@code (long address, <ints and longs>)<int, long or void>}),
+     *     which calls the function as the FFM linker would with the matching
+     *     {@code JAVA_INT}/{@code JAVA_LONG} descriptor (and {@code Linker.Option.critical(false)}
+     *     when {@code critical}); or to null, for the linker;
+     * <li>{@code {FunctionDescriptor, Linker.Option[], null}} to
+     *     {@code Linker.nativeLinker().downcallHandle(fd, options)}.
+     * </ul>
      * (A {@code java.base} interface rather than method handles: each handle spins a class at
      * start-up.) Must be called before {@link NativeLibrary} is first used.
      */
@@ -37,9 +49,49 @@ public final class RestrictedMethods {
         return g == null ? SymbolLookup.libraryLookup(file, arena) : (SymbolLookup) g.apply(new Object[] {file, arena});
     }
 
-    static MethodHandle downcallHandle(MemorySegment address, FunctionDescriptor fd, Linker.Option... options) {
+    /**
+     * A downcall handle of type {@code signature} with the function's address prepended as a
+     * {@code long}: {@link NativeLibrary#downcall}. The gate's direct handle where it gives one, else
+     * the FFM linker's (whose layouts and options this builds only then).
+     */
+    static MethodHandle downcallHandle(MethodType signature, boolean critical) {
         Function<Object[], Object> g = gate;
-        return g == null ? Linker.nativeLinker().downcallHandle(address, fd, options)
-                : (MethodHandle) g.apply(new Object[] {address, fd, options});
+        if (g != null) {
+            Object direct = g.apply(new Object[] {signature, critical});
+            if (direct != null) return (MethodHandle) direct;
+        }
+        FunctionDescriptor fd = descriptor(signature);
+        Linker.Option[] options = critical ? new Linker.Option[] {Linker.Option.critical(false)} : new Linker.Option[0];
+        MethodHandle h = g == null ? Linker.nativeLinker().downcallHandle(fd, options)
+                : (MethodHandle) g.apply(new Object[] {fd, options, null});
+        return MethodHandles.filterArguments(h, 0, OfAddress.MH);
+    }
+
+    /** The C signature of {@code signature}: {@code int} is {@code JAVA_INT}, {@code long} {@code JAVA_LONG}. */
+    private static FunctionDescriptor descriptor(MethodType signature) {
+        MemoryLayout[] arguments = new MemoryLayout[signature.parameterCount()];
+        for (int i = 0; i < arguments.length; i++) arguments[i] = layout(signature.parameterType(i));
+        return signature.returnType() == void.class ? FunctionDescriptor.ofVoid(arguments)
+                : FunctionDescriptor.of(layout(signature.returnType()), arguments);
+    }
+
+    private static MemoryLayout layout(Class<?> carrier) {
+        if (carrier == int.class) return ValueLayout.JAVA_INT;
+        if (carrier == long.class) return ValueLayout.JAVA_LONG;
+        throw new IllegalArgumentException("the binding passes ints and longs, not " + carrier);
+    }
+
+    /** {@code MemorySegment.ofAddress(long)}, to adapt the linker's handles (found when first needed). */
+    private static final class OfAddress {
+        static final MethodHandle MH;
+
+        static {
+            try {
+                MH = MethodHandles.publicLookup().findStatic(MemorySegment.class, "ofAddress",
+                        MethodType.methodType(MemorySegment.class, long.class));
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
     }
 }

@@ -1,13 +1,9 @@
 package io.vtloop.binding;
 
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodType;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.invoke.MethodType.methodType;
 
 /**
  * The downcalls into {@code vtloop_uring.c}, bound once. Everything that never blocks uses a
@@ -16,69 +12,86 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * non-waiting wait, wakeup and the queries. Only a wait with a timeout, probe, create and close
  * use normal handles. Results are returned raw: {@code >= 0} or {@code -errno}. Initializing
  * this class fails unless {@link NativeLibrary#isAvailable()}.
+ *
+ * <p>Each function has its address ({@code X_AT}, a {@link NativeLibrary#symbol}) and a handle
+ * that takes it first ({@link NativeLibrary#downcall}); pointers are passed as {@code long}s, and
+ * the caller keeps their memory alive for the call.
  */
 final class UringNative {
 
-    private static final Linker.Option CRITICAL = Linker.Option.critical(false);
-
-    private static final MethodHandle PROBE = NativeLibrary.downcall(
-            "vtloop_uring_probe", FunctionDescriptor.of(JAVA_INT));
+    private static final long PROBE_AT = NativeLibrary.symbol("vtloop_uring_probe");
+    private static final MethodHandle PROBE = NativeLibrary.downcall(methodType(int.class), false);
+    private static final long CREATE_AT = NativeLibrary.symbol("vtloop_uring_create");
     private static final MethodHandle CREATE = NativeLibrary.downcall(
-            "vtloop_uring_create", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT));
+            methodType(long.class, int.class, int.class), false);
+    private static final long CREATE2_AT = NativeLibrary.symbol("vtloop_uring_create2");
     private static final MethodHandle CREATE2 = NativeLibrary.downcall(
-            "vtloop_uring_create2", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT));
+            methodType(long.class, int.class, int.class, int.class), false);
+    private static final long SETUP_FLAGS_AT = NativeLibrary.symbol("vtloop_uring_setup_flags");
     private static final MethodHandle SETUP_FLAGS = NativeLibrary.downcall(
-            "vtloop_uring_setup_flags", FunctionDescriptor.of(JAVA_INT, JAVA_LONG), CRITICAL);
+            methodType(int.class, long.class), true);
+    private static final long FEATURES_AT = NativeLibrary.symbol("vtloop_uring_features");
     private static final MethodHandle FEATURES = NativeLibrary.downcall(
-            "vtloop_uring_features", FunctionDescriptor.of(JAVA_INT, JAVA_LONG), CRITICAL);
-    private static final MethodHandle SIZES = NativeLibrary.downcall(
-            "vtloop_uring_sizes", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG), CRITICAL);
-    private static final MethodHandle POLL_ADD = NativeLibrary.downcall("vtloop_uring_prep_poll_add",
-            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), CRITICAL);
-    private static final FunctionDescriptor TARGET_FD =
-            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG);
-    private static final MethodHandle POLL_REMOVE =
-            NativeLibrary.downcall("vtloop_uring_prep_poll_remove", TARGET_FD, CRITICAL);
-    private static final MethodHandle CANCEL =
-            NativeLibrary.downcall("vtloop_uring_prep_cancel", TARGET_FD, CRITICAL);
-    private static final MethodHandle CANCEL_FD = NativeLibrary.downcall("vtloop_uring_prep_cancel_fd",
-            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG), CRITICAL);
+            methodType(int.class, long.class), true);
+    private static final long SIZES_AT = NativeLibrary.symbol("vtloop_uring_sizes");
+    private static final MethodHandle SIZES = NativeLibrary.downcall(methodType(long.class, long.class), true);
+    private static final long POLL_ADD_AT = NativeLibrary.symbol("vtloop_uring_prep_poll_add");
+    private static final MethodHandle POLL_ADD = NativeLibrary.downcall(
+            methodType(int.class, long.class, int.class, int.class, int.class, long.class), true);
+    private static final MethodType TARGET_SIGNATURE =
+            methodType(int.class, long.class, long.class, long.class);
+    private static final long POLL_REMOVE_AT = NativeLibrary.symbol("vtloop_uring_prep_poll_remove");
+    private static final MethodHandle POLL_REMOVE = NativeLibrary.downcall(TARGET_SIGNATURE, true);
+    private static final long CANCEL_AT = NativeLibrary.symbol("vtloop_uring_prep_cancel");
+    private static final MethodHandle CANCEL = NativeLibrary.downcall(TARGET_SIGNATURE, true);
+    private static final long CANCEL_FD_AT = NativeLibrary.symbol("vtloop_uring_prep_cancel_fd");
+    private static final MethodHandle CANCEL_FD = NativeLibrary.downcall(
+            methodType(int.class, long.class, int.class, long.class), true);
     /** (handle, fd, addr, len, msg_flags, user_data) for recv/send. */
-    private static final FunctionDescriptor MSG_IO_FD =
-            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG);
+    private static final MethodType MSG_IO_SIGNATURE =
+            methodType(int.class, long.class, int.class, long.class, int.class, int.class, long.class);
     /** (handle, fd, addr, len, offset, user_data) for read/write. */
-    private static final FunctionDescriptor FILE_IO_FD =
-            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
-    private static final MethodHandle RECV = NativeLibrary.downcall("vtloop_uring_prep_recv", MSG_IO_FD, CRITICAL);
-    private static final MethodHandle SEND = NativeLibrary.downcall("vtloop_uring_prep_send", MSG_IO_FD, CRITICAL);
-    private static final MethodHandle READ = NativeLibrary.downcall("vtloop_uring_prep_read", FILE_IO_FD, CRITICAL);
-    private static final MethodHandle WRITE = NativeLibrary.downcall("vtloop_uring_prep_write", FILE_IO_FD, CRITICAL);
-    private static final MethodHandle SUBMIT = NativeLibrary.downcall(
-            "vtloop_uring_submit", FunctionDescriptor.of(JAVA_INT, JAVA_LONG), CRITICAL);
-    private static final FunctionDescriptor WAIT_FD =
-            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_LONG);
-    private static final MethodHandle WAIT = NativeLibrary.downcall("vtloop_uring_wait", WAIT_FD);
-    private static final MethodHandle WAIT_NOW = NativeLibrary.downcall("vtloop_uring_wait", WAIT_FD, CRITICAL);
+    private static final MethodType FILE_IO_SIGNATURE =
+            methodType(int.class, long.class, int.class, long.class, int.class, long.class, long.class);
+    private static final long RECV_AT = NativeLibrary.symbol("vtloop_uring_prep_recv");
+    private static final MethodHandle RECV = NativeLibrary.downcall(MSG_IO_SIGNATURE, true);
+    private static final long SEND_AT = NativeLibrary.symbol("vtloop_uring_prep_send");
+    private static final MethodHandle SEND = NativeLibrary.downcall(MSG_IO_SIGNATURE, true);
+    private static final long READ_AT = NativeLibrary.symbol("vtloop_uring_prep_read");
+    private static final MethodHandle READ = NativeLibrary.downcall(FILE_IO_SIGNATURE, true);
+    private static final long WRITE_AT = NativeLibrary.symbol("vtloop_uring_prep_write");
+    private static final MethodHandle WRITE = NativeLibrary.downcall(FILE_IO_SIGNATURE, true);
+    private static final long SUBMIT_AT = NativeLibrary.symbol("vtloop_uring_submit");
+    private static final MethodHandle SUBMIT = NativeLibrary.downcall(methodType(int.class, long.class), true);
+    private static final MethodType WAIT_SIGNATURE =
+            methodType(int.class, long.class, long.class, int.class, long.class);
+    private static final long WAIT_AT = NativeLibrary.symbol("vtloop_uring_wait");
+    private static final MethodHandle WAIT = NativeLibrary.downcall(WAIT_SIGNATURE, false);
+    private static final MethodHandle WAIT_NOW = NativeLibrary.downcall(WAIT_SIGNATURE, true);
+    private static final long WAIT_OTHER_AT = NativeLibrary.symbol("vtloop_uring_wait_other");
     private static final MethodHandle WAIT_OTHER = NativeLibrary.downcall(
-            "vtloop_uring_wait_other", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT), CRITICAL);
+            methodType(int.class, long.class, long.class, int.class), true);
+    private static final long PEEK_AT = NativeLibrary.symbol("vtloop_uring_peek");
     private static final MethodHandle PEEK = NativeLibrary.downcall(
-            "vtloop_uring_peek", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT), CRITICAL);
+            methodType(int.class, long.class, long.class, int.class), true);
+    private static final long IN_FLIGHT_AT = NativeLibrary.symbol("vtloop_uring_in_flight");
     private static final MethodHandle IN_FLIGHT = NativeLibrary.downcall(
-            "vtloop_uring_in_flight", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG), CRITICAL);
-    private static final MethodHandle WAKEUP = NativeLibrary.downcall(
-            "vtloop_uring_wakeup", FunctionDescriptor.of(JAVA_INT, JAVA_LONG), CRITICAL);
-    private static final MethodHandle KICK = NativeLibrary.downcall(
-            "vtloop_uring_kick", FunctionDescriptor.of(JAVA_INT, JAVA_LONG), CRITICAL);
-    private static final MethodHandle CLOSE = NativeLibrary.downcall(
-            "vtloop_uring_close", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+            methodType(long.class, long.class), true);
+    private static final long WAKEUP_AT = NativeLibrary.symbol("vtloop_uring_wakeup");
+    private static final MethodHandle WAKEUP = NativeLibrary.downcall(methodType(int.class, long.class), true);
+    private static final long KICK_AT = NativeLibrary.symbol("vtloop_uring_kick");
+    private static final MethodHandle KICK = NativeLibrary.downcall(methodType(int.class, long.class), true);
+    private static final long CLOSE_AT = NativeLibrary.symbol("vtloop_uring_close");
+    private static final MethodHandle CLOSE = NativeLibrary.downcall(methodType(int.class, long.class), false);
+    private static final long TEST_DENY_SETUP_AT = NativeLibrary.symbol("vtloop_uring_test_deny_setup");
     private static final MethodHandle TEST_DENY_SETUP = NativeLibrary.downcall(
-            "vtloop_uring_test_deny_setup", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+            methodType(int.class, int.class), false);
 
     private UringNative() {}
 
     static int probe() {
         try {
-            return (int) PROBE.invokeExact();
+            return (int) PROBE.invokeExact(PROBE_AT);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -86,7 +99,7 @@ final class UringNative {
 
     static long create(int sqEntries, int cqEntries) {
         try {
-            return (long) CREATE.invokeExact(sqEntries, cqEntries);
+            return (long) CREATE.invokeExact(CREATE_AT, sqEntries, cqEntries);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -94,7 +107,7 @@ final class UringNative {
 
     static long create2(int sqEntries, int cqEntries, boolean shared) {
         try {
-            return (long) CREATE2.invokeExact(sqEntries, cqEntries, shared ? 1 : 0);
+            return (long) CREATE2.invokeExact(CREATE2_AT, sqEntries, cqEntries, shared ? 1 : 0);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -102,7 +115,7 @@ final class UringNative {
 
     static int setupFlags(long handle) {
         try {
-            return (int) SETUP_FLAGS.invokeExact(handle);
+            return (int) SETUP_FLAGS.invokeExact(SETUP_FLAGS_AT, handle);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -110,7 +123,7 @@ final class UringNative {
 
     static int features(long handle) {
         try {
-            return (int) FEATURES.invokeExact(handle);
+            return (int) FEATURES.invokeExact(FEATURES_AT, handle);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -118,7 +131,7 @@ final class UringNative {
 
     static long sizes(long handle) {
         try {
-            return (long) SIZES.invokeExact(handle);
+            return (long) SIZES.invokeExact(SIZES_AT, handle);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -126,7 +139,7 @@ final class UringNative {
 
     static int pollAdd(long handle, int fd, int mask, boolean multishot, long userData) {
         try {
-            return (int) POLL_ADD.invokeExact(handle, fd, mask, multishot ? 1 : 0, userData);
+            return (int) POLL_ADD.invokeExact(POLL_ADD_AT, handle, fd, mask, multishot ? 1 : 0, userData);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -134,7 +147,7 @@ final class UringNative {
 
     static int pollRemove(long handle, long target, long userData) {
         try {
-            return (int) POLL_REMOVE.invokeExact(handle, target, userData);
+            return (int) POLL_REMOVE.invokeExact(POLL_REMOVE_AT, handle, target, userData);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -142,7 +155,7 @@ final class UringNative {
 
     static int cancel(long handle, long target, long userData) {
         try {
-            return (int) CANCEL.invokeExact(handle, target, userData);
+            return (int) CANCEL.invokeExact(CANCEL_AT, handle, target, userData);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -150,7 +163,7 @@ final class UringNative {
 
     static int cancelFd(long handle, int fd, long userData) {
         try {
-            return (int) CANCEL_FD.invokeExact(handle, fd, userData);
+            return (int) CANCEL_FD.invokeExact(CANCEL_FD_AT, handle, fd, userData);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -158,7 +171,7 @@ final class UringNative {
 
     static int recv(long handle, int fd, long address, int length, int msgFlags, long userData) {
         try {
-            return (int) RECV.invokeExact(handle, fd, address, length, msgFlags, userData);
+            return (int) RECV.invokeExact(RECV_AT, handle, fd, address, length, msgFlags, userData);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -166,7 +179,7 @@ final class UringNative {
 
     static int send(long handle, int fd, long address, int length, int msgFlags, long userData) {
         try {
-            return (int) SEND.invokeExact(handle, fd, address, length, msgFlags, userData);
+            return (int) SEND.invokeExact(SEND_AT, handle, fd, address, length, msgFlags, userData);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -174,7 +187,7 @@ final class UringNative {
 
     static int read(long handle, int fd, long address, int length, long offset, long userData) {
         try {
-            return (int) READ.invokeExact(handle, fd, address, length, offset, userData);
+            return (int) READ.invokeExact(READ_AT, handle, fd, address, length, offset, userData);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -182,7 +195,7 @@ final class UringNative {
 
     static int write(long handle, int fd, long address, int length, long offset, long userData) {
         try {
-            return (int) WRITE.invokeExact(handle, fd, address, length, offset, userData);
+            return (int) WRITE.invokeExact(WRITE_AT, handle, fd, address, length, offset, userData);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -190,33 +203,33 @@ final class UringNative {
 
     static int submit(long handle) {
         try {
-            return (int) SUBMIT.invokeExact(handle);
+            return (int) SUBMIT.invokeExact(SUBMIT_AT, handle);
         } catch (Throwable e) {
             throw rethrow(e);
         }
     }
 
-    static int waitOther(long handle, MemorySegment out, int capacity) {
+    static int waitOther(long handle, long out, int capacity) {
         try {
-            return (int) WAIT_OTHER.invokeExact(handle, out, capacity);
+            return (int) WAIT_OTHER.invokeExact(WAIT_OTHER_AT, handle, out, capacity);
         } catch (Throwable e) {
             throw rethrow(e);
         }
     }
 
-    static int wait(long handle, MemorySegment out, int capacity, long timeoutNanos) {
+    static int wait(long handle, long out, int capacity, long timeoutNanos) {
         try {
             return timeoutNanos == 0
-                    ? (int) WAIT_NOW.invokeExact(handle, out, capacity, 0L)
-                    : (int) WAIT.invokeExact(handle, out, capacity, timeoutNanos);
+                    ? (int) WAIT_NOW.invokeExact(WAIT_AT, handle, out, capacity, 0L)
+                    : (int) WAIT.invokeExact(WAIT_AT, handle, out, capacity, timeoutNanos);
         } catch (Throwable e) {
             throw rethrow(e);
         }
     }
 
-    static int peek(long handle, MemorySegment out, int capacity) {
+    static int peek(long handle, long out, int capacity) {
         try {
-            return (int) PEEK.invokeExact(handle, out, capacity);
+            return (int) PEEK.invokeExact(PEEK_AT, handle, out, capacity);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -224,7 +237,7 @@ final class UringNative {
 
     static long inFlight(long handle) {
         try {
-            return (long) IN_FLIGHT.invokeExact(handle);
+            return (long) IN_FLIGHT.invokeExact(IN_FLIGHT_AT, handle);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -232,7 +245,7 @@ final class UringNative {
 
     static int wakeup(long handle) {
         try {
-            return (int) WAKEUP.invokeExact(handle);
+            return (int) WAKEUP.invokeExact(WAKEUP_AT, handle);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -240,7 +253,7 @@ final class UringNative {
 
     static int kick(long handle) {
         try {
-            return (int) KICK.invokeExact(handle);
+            return (int) KICK.invokeExact(KICK_AT, handle);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -248,7 +261,7 @@ final class UringNative {
 
     static int close(long handle) {
         try {
-            return (int) CLOSE.invokeExact(handle);
+            return (int) CLOSE.invokeExact(CLOSE_AT, handle);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -256,7 +269,7 @@ final class UringNative {
 
     static int testDenySetup(int errno) {
         try {
-            return (int) TEST_DENY_SETUP.invokeExact(errno);
+            return (int) TEST_DENY_SETUP.invokeExact(TEST_DENY_SETUP_AT, errno);
         } catch (Throwable e) {
             throw rethrow(e);
         }

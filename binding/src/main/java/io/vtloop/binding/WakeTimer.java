@@ -1,12 +1,9 @@
 package io.vtloop.binding;
 
 import java.io.IOException;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.invoke.MethodHandle;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.invoke.MethodType.methodType;
 
 /**
  * A one-shot monotonic timer that one thread {@linkplain #await() waits on} and any thread
@@ -24,14 +21,15 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 public final class WakeTimer implements AutoCloseable {
 
-    private static final MethodHandle CREATE = NativeLibrary.downcall(
-            "vtloop_timer_create", FunctionDescriptor.of(JAVA_INT));
+    private static final long CREATE_AT = NativeLibrary.symbol("vtloop_timer_create");
+    private static final MethodHandle CREATE = NativeLibrary.downcall(methodType(int.class), false);
+    private static final long ARM_AT = NativeLibrary.symbol("vtloop_timer_arm");
     private static final MethodHandle ARM = NativeLibrary.downcall(
-            "vtloop_timer_arm", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), Linker.Option.critical(false));
-    private static final MethodHandle WAIT = NativeLibrary.downcall(
-            "vtloop_timer_wait", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
-    private static final MethodHandle CLOSE = NativeLibrary.downcall(
-            "vtloop_timer_close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+            methodType(int.class, int.class, long.class), true);
+    private static final long WAIT_AT = NativeLibrary.symbol("vtloop_timer_wait");
+    private static final MethodHandle WAIT = NativeLibrary.downcall(methodType(long.class, int.class), false);
+    private static final long CLOSE_AT = NativeLibrary.symbol("vtloop_timer_close");
+    private static final MethodHandle CLOSE = NativeLibrary.downcall(methodType(int.class, int.class), false);
 
     private final int fd;
     /** Guards {@link #fd}: calls in flight, and close; see {@link CallGate}. */
@@ -55,7 +53,7 @@ public final class WakeTimer implements AutoCloseable {
         }
         int fd;
         try {
-            fd = (int) CREATE.invokeExact();
+            fd = (int) CREATE.invokeExact(CREATE_AT);
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }
@@ -87,7 +85,7 @@ public final class WakeTimer implements AutoCloseable {
 
     private void armNow(long delayNanos) {
         try {
-            int rc = (int) ARM.invokeExact(fd, delayNanos);
+            int rc = (int) ARM.invokeExact(ARM_AT, fd, delayNanos);
             if (rc < 0) throw new IllegalStateException(PollerNative.error("timerfd_settime", rc).getMessage());
         } catch (RuntimeException | Error e) {
             throw e;
@@ -110,7 +108,7 @@ public final class WakeTimer implements AutoCloseable {
         }
         long n;
         try {
-            n = (long) WAIT.invokeExact(fd);
+            n = (long) WAIT.invokeExact(WAIT_AT, fd);
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         } finally {
@@ -136,7 +134,7 @@ public final class WakeTimer implements AutoCloseable {
         }
         int rc;
         try {
-            rc = (int) CLOSE.invokeExact(fd);
+            rc = (int) CLOSE.invokeExact(CLOSE_AT, fd);
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }

@@ -36,6 +36,35 @@ class EventBufferTest {
         }
     }
 
+    /**
+     * A buffer closed while a poll waits to fill it: the poll still fills live memory (the buffer's
+     * memory goes only once it is unreachable), returns its event, and the reads after it see the
+     * close.
+     */
+    @Test
+    void closeDuringAWaitingPollLeavesItsMemoryToThePoll() throws Exception {
+        try (EpollPoller poller = EpollPoller.open(); TestFds.Pair pair = TestFds.Pair.open()) {
+            EventBuffer buf = new EventBuffer(4);
+            poller.register(TestFds.fd(pair.server()), 77);
+            TestFds.drain(poller, buf, 0);   // the first edge (writable): the next poll waits
+            var polled = new java.util.concurrent.CompletableFuture<Integer>();
+            Thread waiter = Thread.ofPlatform().start(() -> {
+                try {
+                    polled.complete(poller.poll(buf, 10_000_000_000L));
+                } catch (Throwable e) {
+                    polled.completeExceptionally(e);
+                }
+            });
+            while (poller.callsInFlight() == 0 && !polled.isDone()) Thread.onSpinWait();
+            Thread.sleep(20);   // in epoll_wait, most likely
+            buf.close();
+            TestFds.write(pair.client(), 1);
+            assertEquals(1, polled.get(10, java.util.concurrent.TimeUnit.SECONDS), "the poll's event");
+            assertThrows(IllegalStateException.class, () -> buf.token(0));
+            waiter.join();
+        }
+    }
+
     @Test
     void namesEventBits() {
         assertEquals("IN|OUT|RDHUP", Events.toString(Events.IN | Events.OUT | Events.RDHUP));
