@@ -24,7 +24,8 @@ import java.util.function.Function;
  * kept its patches and where {@code libjvm.so}'s objects lie; unless kept there, read
  * {@code libjvm.so}'s symbol table ({@link JvmtiTransitions#locate}) on a thread of its own
  * ({@code vtloop-symbols}) while this one loads the native poller (through
- * {@link NativeAccessGate}) and, unless kept, checks the {@link JdkContract}
+ * {@link NativeAccessGate}; {@link DirectDowncalls} will bind its downcalls) and, unless kept,
+ * checks the {@link JdkContract}
  * ({@code -Dvtloop.jdkCheck}) and builds and checks every patch ({@link JdkPatches}); start the carriers; apply all patches
  * in one redefinition; then, before any virtual thread exists, {@link JvmtiTransitions#turnOff}
  * (which cannot fail the install). Any failure before the redefinition returns the reason and
@@ -87,7 +88,8 @@ public final class Installer implements Function<Object[], Object> {
         }
 
         byte[] gateClass = cached != null ? cached.gate() : NativeAccessGate.classBytes();
-        RestrictedMethods.route(NativeAccessGate.define(Class.forName("sun.nio.ch.Net", false, null), gateClass));
+        RestrictedMethods.route(new DirectDowncalls(
+                NativeAccessGate.define(Class.forName("sun.nio.ch.Net", false, null), gateClass)));
         // the native library (~7 ms: extract, open): here when the patches come from the cache
         // (little else to do meanwhile), else on a thread of its own while they are built
         FutureTask<Void> loading = null;
@@ -206,7 +208,8 @@ public final class Installer implements Function<Object[], Object> {
         Module vtloop = Installer.class.getModule();   // the boot loader's unnamed module
         Set<Module> us = Set.of(vtloop);
         inst.redefineModule(base, us,
-                Map.of("jdk.internal.access", us, "jdk.internal.misc", us, "sun.nio.ch", us, "sun.net", us),
+                Map.of("jdk.internal.access", us, "jdk.internal.misc", us, "sun.nio.ch", us, "sun.net", us,
+                        "jdk.internal.foreign.abi", us, "jdk.internal.foreign.abi.x64", us),
                 Map.of("sun.nio.ch", us, "java.lang", us),
                 Set.of(), Map.of());
         Module management = ModuleLayer.boot().findModule("java.management").orElse(null);

@@ -195,4 +195,36 @@ class AgentIntegrationTest {
         assertTrue(pollers.startsWith("vtloop: no I/O poller threads; each of the " + carriers + " carriers"), pollers);
         assertTrue(pollers.contains("\n  events="), pollers);
     }
+
+    /**
+     * With the agent the binding's downcalls are bound by {@code DirectDowncalls}: each handle the
+     * poller has bound after socket traffic is the JDK's own native method handle, not a linker's
+     * adapted one (a silent fall-back to the linker would cost a fresh JVM ~100 ms at its first
+     * socket wait again).
+     */
+    @Test
+    void pollerDowncallsAreBoundDirectly() throws Exception {
+        try (ServerSocket ss = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Virtual.run(() -> {
+                try (Socket c = new Socket(ss.getInetAddress(), ss.getLocalPort()); Socket s = ss.accept()) {
+                    var late = Virtual.start(() -> { Thread.sleep(20); s.getOutputStream().write(7); return 0; });
+                    assertEquals(7, c.getInputStream().read(), "a read that waits for its fd");
+                    Virtual.join(late, java.time.Duration.ofSeconds(10));
+                }
+            });
+        }
+        int checked = 0;
+        for (String holder : new String[] {"PollerNative$Register", "PollerNative$Wait", "PollerNative$WaitNow",
+                "PollerNative$Wakeup", "UringNative", "WakeTimer"}) {
+            Class<?> c = Class.forName("io.vtloop.binding." + holder, false, null);   // the agent's, in the boot loader
+            if (jdk.internal.misc.Unsafe.getUnsafe().shouldBeInitialized(c)) continue;   // not used on this backend
+            for (var f : c.getDeclaredFields()) {
+                if (f.getType() != java.lang.invoke.MethodHandle.class) continue;
+                f.setAccessible(true);
+                assertEquals("java.lang.invoke.NativeMethodHandle", f.get(null).getClass().getName(), holder + "." + f.getName());
+                checked++;
+            }
+        }
+        assertTrue(checked >= 2, "no bound handle found: " + checked);
+    }
 }
