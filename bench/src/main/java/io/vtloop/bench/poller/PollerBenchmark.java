@@ -61,6 +61,12 @@ public class PollerBenchmark {
         return poller.poll(events, 0);
     }
 
+    /** {@code pollNowIdle} and a read of slot 0 (stale): what each event costs the reader on top. */
+    @Benchmark
+    public long pollNowAndReadSlot() throws IOException {
+        return poller.poll(events, 0) + events.token(0) + events.events(0);
+    }
+
     /** Floor: a critical FFM downcall straight to libc {@code epoll_wait(fd, events, 64, 0)}. */
     @Benchmark
     public int rawEpollWaitNow() {
