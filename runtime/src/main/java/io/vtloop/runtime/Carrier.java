@@ -210,6 +210,8 @@ final class Carrier {
     }
     /** Set by a virtual thread's {@code Thread.yield} on this carrier; serving thread only. */
     boolean yielding;
+    /** Paces this carrier's wakes of a sleeping one for its {@code runnext}; serving thread only. */
+    final SplitPacer splits = new SplitPacer();
     private int failures;                       // consecutive failures of step(); serving thread only
     final CarrierStats stats = new CarrierStats();
 

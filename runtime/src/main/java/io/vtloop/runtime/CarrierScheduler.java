@@ -214,6 +214,8 @@ public final class CarrierScheduler implements VtloopScheduler {
      * so the caller spins while its peer (usually that very thread) runs on the other carrier,
      * and the two meet without a park, as they do on two of the JDK's workers. Without the move
      * a ping-pong of two such threads stays on one carrier, a park and an unpark per hand-off.
+     * Waking a sleeping carrier for it is paced ({@link SplitPacer}): while the pair's code is cold
+     * the two do not meet, and each such wake was wasted.
      */
     boolean hasQueuedWork() {
         Carrier c = currentCarrier();
@@ -228,7 +230,8 @@ public final class CarrierScheduler implements VtloopScheduler {
      */
     @DontInline
     private boolean keepsQueuedWork(Carrier c) {
-        if (!c.onlyRunnext() || spinners.count() == 0 && !hasSleepingCarrierOtherThan(c)) return true;
+        if (!c.onlyRunnext()) return true;
+        if (spinners.count() == 0 && (!hasSleepingCarrierOtherThan(c) || !c.splits.tryAt(System.nanoTime()))) return true;
         Runnable r = c.takeRunnext();
         if (r == null) return c.hasLocalWork();            // a spinner stole it meanwhile
         injected.offer(r);                                // a CAS: the fence wake needs

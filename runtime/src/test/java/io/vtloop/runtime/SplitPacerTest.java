@@ -1,0 +1,62 @@
+package io.vtloop.runtime;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** {@link SplitPacer}'s rule, on a clock the test drives. */
+class SplitPacerTest {
+    private static final long MIN = SplitPacer.MIN_GAP_NANOS, MAX = SplitPacer.MAX_GAP_NANOS;
+
+    @Test
+    void splitsAskedForAtEveryHandOffBackOffToOnePerMaxGap() {
+        SplitPacer p = new SplitPacer();
+        long now = 123_456_789;
+        assertTrue(p.tryAt(now), "the first split");
+        int allowed = 1;
+        for (int i = 0; i < 100_000; i++) {           // a cold pair: asks every 10 us for 1 s
+            now += 10_000;
+            if (p.tryAt(now)) allowed++;
+        }
+        assertEquals(MAX, p.gap());
+        assertTrue(allowed < 1_000_000_000 / MAX + 20, "splits in 1 s: " + allowed);
+        assertFalse(p.tryAt(now + 1), "within the gap");
+    }
+
+    @Test
+    void aSplitThatStuckResetsTheGap() {
+        SplitPacer p = new SplitPacer();
+        long now = -5_000_000_000L;                   // nanoTime may be negative
+        assertTrue(p.tryAt(now));
+        assertFalse(p.tryAt(now + MIN - 1));
+        assertTrue(p.tryAt(now += MIN));             // asked again at once: the gap doubles
+        assertEquals(2 * MIN, p.gap());
+        assertFalse(p.tryAt(now + 2 * MIN - 1));
+        assertTrue(p.tryAt(now += 4 * 2 * MIN));     // four gaps later: it had stuck
+        assertEquals(MIN, p.gap());
+    }
+
+    /** Whatever the pattern of requests, allowed splits are never closer than MIN nor rarer than MAX allows. */
+    @Test
+    void randomRequestsKeepTheBounds() {
+        SplittableRandom r = new SplittableRandom(Long.getLong("vtloop.test.seed", System.nanoTime()));
+        SplitPacer p = new SplitPacer();
+        long now = r.nextLong(), last = 0;
+        boolean any = false;
+        for (int i = 0; i < 200_000; i++) {
+            long step = r.nextInt(4) == 0 ? r.nextLong(3 * MAX) : r.nextLong(2 * MIN);
+            now += step;
+            boolean due = any && now - last >= MAX;   // a request this late is always allowed
+            if (p.tryAt(now)) {
+                assertTrue(!any || now - last >= MIN, "two splits " + (now - last) + " ns apart");
+                any = true;
+                last = now;
+            } else {
+                assertFalse(due, "refused " + (now - last) + " ns after the last");
+            }
+            assertTrue(p.gap() >= MIN && p.gap() <= MAX);
+        }
+    }
+}
