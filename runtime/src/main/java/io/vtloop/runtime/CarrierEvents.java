@@ -66,12 +66,20 @@ final class CarrierEvents {
     }
 
     private static final JavaLangAccess JLA = SharedSecrets.getJavaLangAccess();
-    private static final ThreadLocal<Probe> PROBE = ThreadLocal.withInitial(CarrierEvents::newProbe);
+    private static final ThreadLocal<Probe> PROBE = new ProbeLocal();
     /** The probes by serving thread, for {@link #lent}, which runs with a virtual thread mounted. */
     private static final Map<Thread, Probe> PROBES = Collections.synchronizedMap(new WeakHashMap<>());
     private static volatile boolean probing;
     private static final LinkedBlockingQueue<CarrierStall> PENDING = new LinkedBlockingQueue<>();
     private static Thread committer;   // guarded by CarrierEvents.class
+
+    /** A class rather than {@code withInitial}'s method reference: its bootstrap cost a cold start ~2 ms. */
+    private static final class ProbeLocal extends ThreadLocal<Probe> {
+        @Override
+        protected Probe initialValue() {
+            return newProbe();
+        }
+    }
 
     private static Probe newProbe() {
         Probe p = new Probe();
