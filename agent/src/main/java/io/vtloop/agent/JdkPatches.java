@@ -9,6 +9,7 @@ import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.CodeModel;
 import java.lang.classfile.MethodElement;
 import java.lang.classfile.MethodModel;
+import java.lang.classfile.instruction.InvokeDynamicInstruction;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.instrument.ClassDefinition;
@@ -39,6 +40,9 @@ import static java.lang.constant.ConstantDescs.*;
  *                              long)                           carrier, as for a Blocker call
  *  java.lang.VirtualThread     tryYield()                      VirtualThreadHooks.yielding() first: resubmit
  *                                                              behind outside work when the queue is empty
+ *  java.lang.VirtualThread     createDefaultScheduler()        its three lambdas (carrier factory, handler,
+ *                                                              saturate) read from VirtualThreadHooks: the
+ *                                                              redefined class cannot use CDS's archived ones
  *  java.util.concurrent.       hasKnownQueuedWork()            true first when the current vtloop carrier has
  *  ForkJoinWorkerThread                                        tasks queued (so j.u.c. does not spin in vain)
  *  jdk.internal.misc.Blocker   begin(), end(boolean)           VirtualThreadHooks.beginBlocking/endBlocking first:
@@ -78,8 +82,18 @@ final class JdkPatches {
         ShapeException(String message) { super(message); }
     }
 
-    /** One method to patch: its name, descriptor and the new code (whole body or prefix). */
-    private record Edit(String name, MethodTypeDesc type, boolean prefixOnly, Consumer<CodeBuilder> code) { }
+    /**
+     * One method to patch: its name, descriptor and the new code (whole body or prefix); or, with
+     * {@code lambdas}, the original body with each non-capturing lambda site named there
+     * ({@code invokedynamic} name and descriptor, e.g. {@code "newThread()L...Factory;"}) replaced by
+     * a call of the hook that returns the same function.
+     */
+    private record Edit(String name, MethodTypeDesc type, boolean prefixOnly, Consumer<CodeBuilder> code,
+                        Map<String, String> lambdas) {
+        Edit(String name, MethodTypeDesc type, boolean prefixOnly, Consumer<CodeBuilder> code) {
+            this(name, type, prefixOnly, code, null);
+        }
+    }
 
     private final Map<String, List<Edit>> edits = new LinkedHashMap<>();
 
@@ -112,6 +126,15 @@ final class JdkPatches {
         // java.lang.VirtualThread: Thread.yield queues behind outside work, as on the JDK
         add("java.lang.VirtualThread", new Edit("tryYield", MTD_void,
                 true, cb -> cb.invokestatic(CD_VT_HOOKS, "yielding", MTD_void)));
+
+        // java.lang.VirtualThread: the JDK's pool, which vtloop never feeds, is still created by
+        // VirtualThread's <clinit>; its lambdas' bootstraps cost a cold start ~10 ms, since the
+        // redefined class cannot use the ones CDS archived for it
+        ClassDesc cdPool = ClassDesc.of("java.util.concurrent.ForkJoinPool");
+        add("java.lang.VirtualThread", new Edit("createDefaultScheduler", MethodTypeDesc.of(cdPool), false, null, Map.of(
+                "newThread()Ljava/util/concurrent/ForkJoinPool$ForkJoinWorkerThreadFactory;", "carrierThreadFactory",
+                "uncaughtException()Ljava/lang/Thread$UncaughtExceptionHandler;", "ignoreUncaught",
+                "test()Ljava/util/function/Predicate;", "saturateAlways")));
 
         // java.util.concurrent.ForkJoinWorkerThread: "is work queued on my carrier?" holds for vtloop
         // carriers too, so LinkedTransferQueue/SynchronousQueue/Exchanger do not spin for a peer
@@ -302,8 +325,12 @@ final class JdkPatches {
                 throw new ShapeException(className + "." + ed.name() + ed.type().descriptorString()
                         + " not found: this JDK's patch points differ from JDK 25's");
         }
+        // a lambda edit applies only where each of its sites is there exactly once (another JDK's
+        // code, accepted with -Dvtloop.jdkCheck=shape, keeps its own lambdas)
+        List<Edit> applied = new ArrayList<>(classEdits);
+        applied.removeIf(ed -> ed.lambdas() != null && !hasEachLambdaOnce(model, ed));
         ClassTransform transform = (clb, ce) -> {
-            Edit ed = ce instanceof MethodModel mm ? editFor(mm, classEdits) : null;
+            Edit ed = ce instanceof MethodModel mm ? editFor(mm, applied) : null;
             if (ed == null) {
                 clb.with(ce);
                 return;
@@ -311,7 +338,14 @@ final class JdkPatches {
             MethodModel mm = (MethodModel) ce;
             clb.withMethod(mm.methodName(), mm.methodType(), mm.flags().flagsMask(), mb -> {
                 for (MethodElement me : mm) {
-                    if (me instanceof CodeModel code) {
+                    if (me instanceof CodeModel code && ed.lambdas() != null) {
+                        mb.withCode(cb -> code.forEach(e -> {
+                            String hook = e instanceof InvokeDynamicInstruction indy
+                                    ? ed.lambdas().get(indy.name().stringValue() + indy.typeSymbol().descriptorString()) : null;
+                            if (hook == null) cb.with(e);
+                            else cb.invokestatic(CD_VT_HOOKS, hook, ((InvokeDynamicInstruction) e).typeSymbol());
+                        }));
+                    } else if (me instanceof CodeModel code) {
                         mb.withCode(cb -> {
                             ed.code().accept(cb);
                             if (ed.prefixOnly()) code.forEach(cb::with);
@@ -323,6 +357,17 @@ final class JdkPatches {
             });
         };
         return cf.transformClass(model, transform);
+    }
+
+    private static boolean hasEachLambdaOnce(ClassModel model, Edit ed) {
+        List<String> sites = new ArrayList<>();
+        for (MethodModel m : model.methods()) {
+            if (!matches(m, ed)) continue;
+            for (var e : m.code().orElseThrow())
+                if (e instanceof InvokeDynamicInstruction indy)
+                    sites.add(indy.name().stringValue() + indy.typeSymbol().descriptorString());
+        }
+        return sites.size() == ed.lambdas().size() && sites.containsAll(ed.lambdas().keySet());
     }
 
     private static Edit editFor(MethodModel m, List<Edit> classEdits) {

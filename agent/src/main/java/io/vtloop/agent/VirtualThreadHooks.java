@@ -3,8 +3,11 @@ package io.vtloop.agent;
 import io.vtloop.runtime.AgentAccess;
 
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * Called by the patched {@code java.lang.VirtualThread} and {@code jdk.internal.misc.Blocker}.
@@ -90,5 +93,41 @@ public final class VirtualThreadHooks {
      */
     public static boolean endBlocking(boolean attempted) {
         return attempted && AgentAccess.onCarrier();
+    }
+
+    // -- VirtualThread.createDefaultScheduler: the JDK's lambdas, as classes --
+
+    /** {@code pool -> new CarrierThread(pool)}. */
+    public static ForkJoinPool.ForkJoinWorkerThreadFactory carrierThreadFactory() {
+        return new JdkCarrierThreads();
+    }
+
+    /** {@code (t, e) -> { }}. */
+    public static Thread.UncaughtExceptionHandler ignoreUncaught() {
+        return new IgnoreUncaught();
+    }
+
+    /** {@code pool -> true}. */
+    public static Predicate<? super ForkJoinPool> saturateAlways() {
+        return new SaturateAlways();
+    }
+
+    private static final class JdkCarrierThreads implements ForkJoinPool.ForkJoinWorkerThreadFactory {
+        @Override
+        public ForkJoinWorkerThread newThread(ForkJoinPool pool) {
+            return new jdk.internal.misc.CarrierThread(pool);
+        }
+    }
+
+    private static final class IgnoreUncaught implements Thread.UncaughtExceptionHandler {
+        @Override
+        public void uncaughtException(Thread t, Throwable e) { }
+    }
+
+    private static final class SaturateAlways implements Predicate<ForkJoinPool> {
+        @Override
+        public boolean test(ForkJoinPool pool) {
+            return true;
+        }
     }
 }

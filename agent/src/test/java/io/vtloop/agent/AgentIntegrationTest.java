@@ -227,4 +227,14 @@ class AgentIntegrationTest {
         }
         assertTrue(checked >= 2, "no bound handle found: " + checked);
     }
+
+    /** The JDK's pool (unused under vtloop) is built with vtloop's classes for its lambdas, not with bootstraps. */
+    @Test
+    void theJdkPoolIsBuiltWithoutLambdaBootstraps() throws Exception {
+        Virtual.run(() -> { });
+        var pool = (java.util.concurrent.ForkJoinPool) jdk.internal.access.SharedSecrets.getJavaLangAccess().virtualThreadDefaultScheduler();
+        assertEquals("io.vtloop.agent.VirtualThreadHooks$JdkCarrierThreads", pool.getFactory().getClass().getName());
+        assertEquals("io.vtloop.agent.VirtualThreadHooks$IgnoreUncaught", pool.getUncaughtExceptionHandler().getClass().getName());
+        assertEquals(0, pool.getPoolSize(), "vtloop never feeds it");
+    }
 }

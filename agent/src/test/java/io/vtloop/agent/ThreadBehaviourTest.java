@@ -15,6 +15,18 @@ import static org.junit.jupiter.api.Assertions.*;
 /** Virtual thread basics: sleep, nesting, the executors; same assertions without and with the agent. */
 class ThreadBehaviourTest {
 
+    /**
+     * The JDK's own scheduler MXBean reads the configuration of the JDK's pool, which vtloop leaves
+     * in place (unused) and builds without its CDS-archived lambdas: the same parallelism either way.
+     */
+    @Test
+    void theJdkSchedulerMXBeanKeepsItsConfiguration() throws Exception {
+        Virtual.run(() -> { });   // VirtualThread initialised: the JDK's pool exists
+        var bean = java.lang.management.ManagementFactory.getPlatformMXBean(jdk.management.VirtualThreadSchedulerMXBean.class);
+        assertEquals(Integer.getInteger("jdk.virtualThreadScheduler.parallelism", Runtime.getRuntime().availableProcessors()),
+                bean.getParallelism());
+    }
+
     @Test
     void sleepAccuracy() throws Exception {
         long[] ms = Virtual.call(() -> {
