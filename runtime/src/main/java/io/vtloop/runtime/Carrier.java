@@ -2,7 +2,7 @@ package io.vtloop.runtime;
 
 import java.io.IOException;
 import java.lang.invoke.VarHandle;
-import java.lang.invoke.MethodHandles;
+import jdk.internal.misc.Unsafe;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.locks.LockSupport;
 
@@ -167,7 +167,6 @@ final class Carrier {
     final RunQueue queue = new RunQueue();
     /** The next task to run (see the class comment); set and taken by the serving thread, stolen by CAS. */
     @SuppressWarnings("unused") private volatile Runnable runnext;
-    private static final VarHandle RUNNEXT;
     /** Tasks run from {@code runnext} in a row; serving thread only. */
     private int chain;
     /** The serving thread holds a {@link Spinners} unit: it looks for work, or was woken to. */
@@ -198,16 +197,11 @@ final class Carrier {
      * odd value stays for longer than {@code vtloop.stallMillis}.
      */
     @SuppressWarnings("unused") private volatile long taskSeq;
-    private static final java.lang.invoke.VarHandle TASK_SEQ, REGISTERED_FDS;
-    static {
-        try {
-            TASK_SEQ = MethodHandles.lookup().findVarHandle(Carrier.class, "taskSeq", long.class);
-            RUNNEXT = MethodHandles.lookup().findVarHandle(Carrier.class, "runnext", Runnable.class);
-            REGISTERED_FDS = MethodHandles.lookup().findVarHandle(Carrier.class, "registeredFds", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    // Unsafe rather than VarHandles (as in RunQueue): same barriers, cheap while interpreted
+    private static final Unsafe U = Unsafe.getUnsafe();
+    private static final long TASK_SEQ = U.objectFieldOffset(Carrier.class, "taskSeq");
+    private static final long RUNNEXT = U.objectFieldOffset(Carrier.class, "runnext");
+    private static final long REGISTERED_FDS = U.objectFieldOffset(Carrier.class, "registeredFds");
     /** Set by a virtual thread's {@code Thread.yield} on this carrier; serving thread only. */
     boolean yielding;
     /** Paces this carrier's wakes of a sleeping one for its {@code runnext}; serving thread only. */
@@ -256,8 +250,8 @@ final class Carrier {
      */
     void push(Runnable task, boolean next) {
         if (next) {
-            if (RUNNEXT.getOpaque(this) == null) {        // only the owner fills it: no CAS needed
-                RUNNEXT.setRelease(this, task);
+            if (U.getReferenceOpaque(this, RUNNEXT) == null) {        // only the owner fills it: no CAS needed
+                U.putReferenceRelease(this, RUNNEXT, task);
                 return;
             }
             if ((task = swapRunnext(task)) == null) return;   // a spinner took it meanwhile
@@ -269,7 +263,7 @@ final class Carrier {
             return;
         }
         if (alone) return;                                // no other carrier to wake: no fence either
-        if (queue.size() > 1 || RUNNEXT.getOpaque(this) != null) {   // surplus
+        if (queue.size() > 1 || U.getReferenceOpaque(this, RUNNEXT) != null) {   // surplus
             VarHandle.fullFence();   // Dekker with Spinners and WakeupGate: publish before reading them
             scheduler.wake(this);
         }
@@ -277,14 +271,14 @@ final class Carrier {
 
     /** Takes {@code runnext} if another carrier's spinner did not (a CAS: it may have). */
     Runnable takeRunnext() {
-        return RUNNEXT.getOpaque(this) == null ? null : swapRunnext(null);
+        return U.getReferenceOpaque(this, RUNNEXT) == null ? null : swapRunnext(null);
     }
 
     /** Serving thread: replaces {@code runnext}, returning what it held; atomic unless {@code alone} (see the class comment). */
     private Runnable swapRunnext(Runnable v) {
-        if (!alone) return (Runnable) RUNNEXT.getAndSet(this, v);
-        Runnable old = (Runnable) RUNNEXT.getOpaque(this);
-        RUNNEXT.setRelease(this, v);
+        if (!alone) return (Runnable) U.getAndSetReference(this, RUNNEXT, v);
+        Runnable old = (Runnable) U.getReferenceOpaque(this, RUNNEXT);
+        U.putReferenceRelease(this, RUNNEXT, v);
         return old;
     }
 
@@ -293,8 +287,8 @@ final class Carrier {
      * the same task since the spinner's {@code seenSeq}; null when it is gone.
      */
     Runnable stealRunnext(long seenSeq) {
-        Runnable r = (Runnable) RUNNEXT.getOpaque(this);
-        if (r == null || taskSeq() != seenSeq || !RUNNEXT.compareAndSet(this, r, null)) return null;
+        Runnable r = (Runnable) U.getReferenceOpaque(this, RUNNEXT);
+        if (r == null || taskSeq() != seenSeq || !U.compareAndSetReference(this, RUNNEXT, r, null)) return null;
         return r;
     }
 
@@ -317,7 +311,7 @@ final class Carrier {
     }
 
     /** Whether {@code runnext} holds a task (a racy look, for spinners). */
-    boolean hasRunnext() { return RUNNEXT.getOpaque(this) != null; }
+    boolean hasRunnext() { return U.getReferenceOpaque(this, RUNNEXT) != null; }
 
     /** Wakes this carrier if it sleeps (polling or parked); returns true if this call woke it. */
     boolean wakeIfSleeping() {
@@ -362,12 +356,12 @@ final class Carrier {
      * would not see the fd's events.
      */
     void fdRegistered() {
-        REGISTERED_FDS.getAndAdd(this, 1);
+        U.getAndAddInt(this, REGISTERED_FDS, 1);
         if (!servedByCurrentThread()) wakeup();   // its request is published after the count
     }
 
     /** A registered fd was forgotten (closed): the poller no longer reports it. */
-    void fdForgotten() { REGISTERED_FDS.getAndAdd(this, -1); }
+    void fdForgotten() { U.getAndAddInt(this, REGISTERED_FDS, -1); }
 
     /**
      * True while nothing but a wake-up can end a sleep in this carrier's poller: no fd is
@@ -375,7 +369,7 @@ final class Carrier {
      * arm requests without registering). Such a carrier neither sleeps in the poller nor polls it.
      */
     boolean pollerIdle() {
-        return (int) REGISTERED_FDS.getVolatile(this) == 0 && backend.reportsOnlyRegistered();
+        return U.getIntVolatile(this, REGISTERED_FDS) == 0 && backend.reportsOnlyRegistered();
     }
 
     /** Serving thread only: {@code runnext} holds a task and the ring and the overflow are empty. */
@@ -439,25 +433,25 @@ final class Carrier {
     private boolean run(Runnable task) {
         stats.tasks++;
         yielding = false;
-        long seq = (long) TASK_SEQ.getOpaque(this);
-        TASK_SEQ.setRelease(this, seq + 1);          // odd: running
+        long seq = U.getLongOpaque(this, TASK_SEQ);
+        U.putLongRelease(this, TASK_SEQ, seq + 1);          // odd: running
         boolean held;
         try {
             runTask(task);
         } finally {
-            if (held = compensation.isHolder(Thread.currentThread())) TASK_SEQ.setRelease(this, seq + 2);
+            if (held = compensation.isHolder(Thread.currentThread())) U.putLongRelease(this, TASK_SEQ, seq + 2);
         }
         return held;
     }
 
     /** The running task's thread lends this carrier to a spare ({@link Compensation#lend}): no task runs here now. */
     void taskLeft() {
-        long seq = (long) TASK_SEQ.getOpaque(this);
-        if ((seq & 1) != 0) TASK_SEQ.setRelease(this, seq + 1);
+        long seq = U.getLongOpaque(this, TASK_SEQ);
+        if ((seq & 1) != 0) U.putLongRelease(this, TASK_SEQ, seq + 1);
     }
 
     /** The {@link Monitor}'s view: the task counter, odd while a task runs. */
-    long taskSeq() { return (long) TASK_SEQ.getOpaque(this); }
+    long taskSeq() { return U.getLongOpaque(this, TASK_SEQ); }
 
     private void runTask(Runnable task) {
         var stall = CarrierEvents.beginRun(index, task);   // JFR CarrierStall; null when not recording it
@@ -692,7 +686,7 @@ final class Carrier {
      */
     void serveWhileBusy() throws IOException {
         Runnable t;
-        if ((t = (Runnable) RUNNEXT.getAndSet(this, null)) != null) scheduler.injectFromMonitor(t);   // atomic even when alone
+        if ((t = (Runnable) U.getAndSetReference(this, RUNNEXT, null)) != null) scheduler.injectFromMonitor(t);   // atomic even when alone
         while ((t = queue.poll()) != null) scheduler.injectFromMonitor(t);
         while ((t = overflow.pollFirst()) != null) scheduler.injectFromMonitor(t);
         timers.fireDue();

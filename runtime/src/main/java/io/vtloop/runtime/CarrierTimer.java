@@ -1,7 +1,6 @@
 package io.vtloop.runtime;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import jdk.internal.misc.Unsafe;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -27,14 +26,9 @@ import java.util.concurrent.TimeoutException;
  */
 public final class CarrierTimer implements Future<Void>, Delayed {
     static final int PENDING = 0, FIRED = 1, CANCELLED = 2;
-    private static final VarHandle STATE;
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(CarrierTimer.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    // Unsafe rather than a VarHandle (as in RunQueue): same barriers, cheap while interpreted
+    private static final Unsafe U = Unsafe.getUnsafe();
+    private static final long STATE = U.objectFieldOffset(CarrierTimer.class, "state");
 
     final long deadline;          // System.nanoTime() based
     final Runnable task;
@@ -50,12 +44,12 @@ public final class CarrierTimer implements Future<Void>, Delayed {
 
     /** Owner: PENDING -> FIRED; true if the caller must run the task. */
     boolean tryFire() {
-        return STATE.compareAndSet(this, PENDING, FIRED);
+        return U.compareAndSetInt(this, STATE, PENDING, FIRED);
     }
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
-        if (!STATE.compareAndSet(this, PENDING, CANCELLED)) return false;
+        if (!U.compareAndSetInt(this, STATE, PENDING, CANCELLED)) return false;
         owner.cancelled(this);
         return true;
     }

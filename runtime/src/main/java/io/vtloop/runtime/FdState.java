@@ -1,7 +1,6 @@
 package io.vtloop.runtime;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import jdk.internal.misc.Unsafe;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -98,7 +97,13 @@ public class FdState {   // not final only for stress/'s control subclass: see p
     /** {@link #beginIo} result: skip the call, the fd is known not ready. */
     public static final int SKIP = -1;
 
-    private static final VarHandle STATES = MethodHandles.arrayElementVarHandle(int[].class);
+    // Unsafe rather than VarHandles (as in RunQueue): same barriers, cheap while interpreted
+    private static final Unsafe U = Unsafe.getUnsafe();
+    private static final long STATES_BASE = U.arrayBaseOffset(int[].class);
+    private static final int STATES_SHIFT = 31 - Integer.numberOfLeadingZeros(U.arrayIndexScale(int[].class));
+
+    /** The offset of {@code states[dir]}, {@code dir} 0 or 1 ({@link #READ}, {@link #WRITE}). */
+    private static long stateAt(int dir) { return STATES_BASE + ((long) (dir & 1) << STATES_SHIFT); }
 
     final int fd;
     final int generation;
@@ -107,14 +112,7 @@ public class FdState {   // not final only for stress/'s control subclass: see p
     private final Thread[] waiters = new Thread[2];
     /** The carrier whose poller holds this registration, until {@link #takeCarrier} (see {@code Readiness.register}). */
     @SuppressWarnings("unused") private volatile Carrier carrier;
-    private static final VarHandle CARRIER;
-    static {
-        try {
-            CARRIER = MethodHandles.lookup().findVarHandle(FdState.class, "carrier", Carrier.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final long CARRIER = U.objectFieldOffset(FdState.class, "carrier");
     // thread-confined per direction (the JDK's channel locks: one reader, one writer at a time)
     private RingOp readOp, writeOp;    // io_uring only, created on first use
     private int recvLength;            // io_uring: the read that returned UNAVAILABLE asks its park for a recv of this much
@@ -131,10 +129,10 @@ public class FdState {   // not final only for stress/'s control subclass: see p
     }
 
     /** Readiness.register: the registration with {@code c}'s poller is counted there ({@link Carrier#fdRegistered}). */
-    void registeredOn(Carrier c) { CARRIER.setVolatile(this, c); }
+    void registeredOn(Carrier c) { U.putReferenceVolatile(this, CARRIER, c); }
 
     /** The carrier whose registration count this fd holds, once: forget and a racing register both ask, one gets it. */
-    Carrier takeCarrier() { return (Carrier) CARRIER.getAndSet(this, null); }
+    Carrier takeCarrier() { return (Carrier) U.getAndSetReference(this, CARRIER, null); }
 
     /** The poller token for this registration: generation in the high word, fd in the low. */
     long token() {
@@ -143,7 +141,7 @@ public class FdState {   // not final only for stress/'s control subclass: see p
 
     static int mode(int s) { return s & MODE_MASK; }
 
-    int state(int dir) { return (int) STATES.getVolatile(states, dir); }
+    int state(int dir) { return U.getIntVolatile(states, stateAt(dir)); }
 
     /**
      * An edge (or a stopPoll) for direction {@code dir}: marks it ready, or wakes the thread
@@ -168,10 +166,10 @@ public class FdState {   // not final only for stress/'s control subclass: see p
     /** The CAS of {@link #edge}; a plain (volatile) write only in the test-only control, see {@link #plainEdge}. */
     private boolean edgeCas(int dir, int expected, int next) {
         if (plainEdge()) {                                  // never in vtloop
-            STATES.setVolatile(states, dir, next);
+            U.putIntVolatile(states, stateAt(dir), next);
             return true;
         }
-        return STATES.compareAndSet(states, dir, expected, next);
+        return U.compareAndSetInt(states, stateAt(dir), expected, next);
     }
 
     /**
@@ -198,14 +196,14 @@ public class FdState {   // not final only for stress/'s control subclass: see p
             s = state(dir);
             int m = mode(s);
             if (m == READY) {
-                if (STATES.compareAndSet(states, dir, s, (s & ~MODE_MASK) | UNKNOWN)) return;
+                if (U.compareAndSetInt(states, stateAt(dir), s, (s & ~MODE_MASK) | UNKNOWN)) return;
             } else if (m == PARKED) {
                 throw new IllegalStateException("fd " + fd + " already has a parked thread for "
                         + (dir == READ ? "read" : "write"));
             } else {
                 waiters[dir] = me;
                 int parked = (s & ~MODE_MASK) | PARKED;
-                if (STATES.compareAndSet(states, dir, s, parked)) { s = parked; break; }
+                if (U.compareAndSetInt(states, stateAt(dir), s, parked)) { s = parked; break; }
             }
         }
         try {
@@ -217,7 +215,7 @@ public class FdState {   // not final only for stress/'s control subclass: see p
             // still PARKED: nobody woke us (timeout, interrupt, closed, spurious): withdraw
             // a new seq: an edge() that read this PARKED value (and maybe our waiter slot) must
             // not match a later park of ours that would write the same value again
-            STATES.compareAndSet(states, dir, s, ((s & ~MODE_MASK) + SEQ_ONE) | UNKNOWN);
+            U.compareAndSetInt(states, stateAt(dir), s, ((s & ~MODE_MASK) + SEQ_ONE) | UNKNOWN);
             waiters[dir] = null;   // only the waiter writes this field
         }
     }
@@ -302,7 +300,7 @@ public class FdState {   // not final only for stress/'s control subclass: see p
     void endIoNotReady(int dir, int snapshot) {
         int m = mode(snapshot);
         if (m != PARKED && m != DRAINED && !noSkip)
-            STATES.compareAndSet(states, dir, snapshot, (snapshot & ~MODE_MASK) | DRAINED);
+            U.compareAndSetInt(states, stateAt(dir), snapshot, (snapshot & ~MODE_MASK) | DRAINED);
     }
 
     // -- io_uring completion reads (see UringBackend); the reader's thread only --

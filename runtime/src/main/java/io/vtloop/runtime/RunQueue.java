@@ -1,7 +1,6 @@
 package io.vtloop.runtime;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import jdk.internal.misc.Unsafe;
 
 /**
  * A carrier's local run queue: a bounded ring of tasks with one producer (the owning
@@ -29,17 +28,16 @@ public final class RunQueue {
     public static final int CAPACITY = 256;
     private static final int MASK = CAPACITY - 1;
 
-    private static final VarHandle HEAD, TAIL, SLOT;
-    static {
-        try {
-            var l = MethodHandles.lookup();
-            HEAD = l.findVarHandle(RunQueue.class, "head", int.class);
-            TAIL = l.findVarHandle(RunQueue.class, "tail", int.class);
-            SLOT = MethodHandles.arrayElementVarHandle(Runnable[].class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    // Unsafe rather than VarHandles: the same barriers (named at each access), but an access in
+    // interpreted code is one intrinsic call, not a chain of method-handle invokers that C1 must
+    // compile first; a fresh JVM's hand-offs run interpreted for thousands of round trips.
+    private static final Unsafe U = Unsafe.getUnsafe();
+    private static final long HEAD = U.objectFieldOffset(RunQueue.class, "head");
+    private static final long TAIL = U.objectFieldOffset(RunQueue.class, "tail");
+    private static final long SLOT_BASE = U.arrayBaseOffset(Runnable[].class);
+    private static final int SLOT_SHIFT = 31 - Integer.numberOfLeadingZeros(U.arrayIndexScale(Runnable[].class));
+
+    private static long slot(int i) { return SLOT_BASE + ((long) (i & MASK) << SLOT_SHIFT); }
 
     private final Runnable[] slots = new Runnable[CAPACITY];
     private volatile int head;  // next slot to consume; CAS by any consumer
@@ -47,22 +45,22 @@ public final class RunQueue {
 
     /** Owner only: appends a task; returns false (task not added) when the ring is full. */
     public boolean offer(Runnable task) {
-        int h = (int) HEAD.getAcquire(this);
-        int t = (int) TAIL.getOpaque(this);
+        int h = U.getIntAcquire(this, HEAD);
+        int t = U.getIntOpaque(this, TAIL);
         if (t - h >= CAPACITY) return false;
-        SLOT.setOpaque(slots, t & MASK, task);
-        TAIL.setRelease(this, t + 1);
+        U.putReferenceOpaque(slots, slot(t), task);
+        U.putIntRelease(this, TAIL, t + 1);
         return true;
     }
 
     /** Owner (or any thread): takes the oldest task, or null when empty. */
     public Runnable poll() {
         for (;;) {
-            int h = (int) HEAD.getAcquire(this);
-            int t = (int) TAIL.getAcquire(this);
+            int h = U.getIntAcquire(this, HEAD);
+            int t = U.getIntAcquire(this, TAIL);
             if (t == h) return null;
-            Runnable r = (Runnable) SLOT.getOpaque(slots, h & MASK);
-            if (HEAD.compareAndSet(this, h, h + 1)) return r;
+            Runnable r = (Runnable) U.getReferenceOpaque(slots, slot(h));
+            if (U.compareAndSetInt(this, HEAD, h, h + 1)) return r;
         }
     }
 
@@ -74,11 +72,11 @@ public final class RunQueue {
      * volatile hand-over, which orders this plain read-modify-write of {@code head} with the next.
      */
     public Runnable pollExclusive() {
-        int h = (int) HEAD.getOpaque(this);
-        int t = (int) TAIL.getOpaque(this);
+        int h = U.getIntOpaque(this, HEAD);
+        int t = U.getIntOpaque(this, TAIL);
         if (t == h) return null;
-        Runnable r = (Runnable) SLOT.getOpaque(slots, h & MASK);
-        HEAD.setRelease(this, h + 1);                     // offer's acquire of head: the slot is read before it is reused
+        Runnable r = (Runnable) U.getReferenceOpaque(slots, slot(h));
+        U.putIntRelease(this, HEAD, h + 1);                     // offer's acquire of head: the slot is read before it is reused
         return r;
     }
 
@@ -89,14 +87,14 @@ public final class RunQueue {
     public int stealInto(RunQueue into) {
         Runnable[] batch = new Runnable[CAPACITY / 2];
         for (;;) {
-            int h = (int) HEAD.getAcquire(this);
-            int t = (int) TAIL.getAcquire(this);
+            int h = U.getIntAcquire(this, HEAD);
+            int t = U.getIntAcquire(this, TAIL);
             int n = t - h;
             if (n <= 0) return 0;
             n = Math.min(n - n / 2, CAPACITY / 2);
             for (int i = 0; i < n; i++)
-                batch[i] = (Runnable) SLOT.getOpaque(slots, (h + i) & MASK);
-            if (HEAD.compareAndSet(this, h, h + n)) {
+                batch[i] = (Runnable) U.getReferenceOpaque(slots, slot(h + i));
+            if (U.compareAndSetInt(this, HEAD, h, h + n)) {
                 for (int i = 0; i < n; i++) {
                     if (!into.offer(batch[i])) throw new IllegalStateException("steal target not empty");
                 }

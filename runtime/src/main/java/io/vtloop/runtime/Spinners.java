@@ -1,7 +1,6 @@
 package io.vtloop.runtime;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import jdk.internal.misc.Unsafe;
 
 /**
  * The scheduler's spinning carriers (Go's {@code sched.nmspinning}): carriers that found nothing
@@ -39,14 +38,9 @@ import java.lang.invoke.VarHandle;
  * held by an awake carrier that looks for work (else every later wake would be skipped).
  */
 final class Spinners {
-    private static final VarHandle COUNT;
-    static {
-        try {
-            COUNT = MethodHandles.lookup().findVarHandle(Spinners.class, "count", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    // Unsafe rather than a VarHandle (as in RunQueue): same barriers, cheap while interpreted
+    private static final Unsafe U = Unsafe.getUnsafe();
+    private static final long COUNT = U.objectFieldOffset(Spinners.class, "count");
 
     private final int limit;
     @SuppressWarnings("unused") private volatile int count;
@@ -56,14 +50,14 @@ final class Spinners {
 
     /** A carrier found nothing to run: true when it may spin (it then holds one unit). */
     boolean tryStart() {
-        for (int c; (c = (int) COUNT.getVolatile(this)) < limit; )
-            if (COUNT.compareAndSet(this, c, c + 1)) return true;
+        for (int c; (c = U.getIntVolatile(this, COUNT)) < limit; )
+            if (U.compareAndSetInt(this, COUNT, c, c + 1)) return true;
         return false;
     }
 
     /** A spinner stops spinning; returns true when it was the last one. A full fence (CAS). */
     boolean stop() {
-        return (int) COUNT.getAndAdd(this, -1) == 1;
+        return U.getAndAddInt(this, COUNT, -1) == 1;
     }
 
     /**
@@ -71,12 +65,12 @@ final class Spinners {
      * took a unit, which it must hand to the carrier it wakes or give back with {@link #stop}.
      */
     boolean claimForWake() {
-        return (int) COUNT.getVolatile(this) == 0 && COUNT.compareAndSet(this, 0, 1);
+        return U.getIntVolatile(this, COUNT) == 0 && U.compareAndSetInt(this, COUNT, 0, 1);
     }
 
     /** The most carriers spinning at once. */
     int limit() { return limit; }
 
     /** Carriers spinning now, or woken to (statistics, tests). */
-    int count() { return (int) COUNT.getVolatile(this); }
+    int count() { return U.getIntVolatile(this, COUNT); }
 }

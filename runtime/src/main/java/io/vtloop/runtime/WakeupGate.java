@@ -1,6 +1,6 @@
 package io.vtloop.runtime;
 
-import java.lang.invoke.MethodHandles;
+import jdk.internal.misc.Unsafe;
 import java.lang.invoke.VarHandle;
 
 /**
@@ -30,14 +30,9 @@ import java.lang.invoke.VarHandle;
  * also find the fd events it polled; a spurious wake-up only costs one empty poll.
  */
 final class WakeupGate {
-    private static final VarHandle SLEEPING;
-    static {
-        try {
-            SLEEPING = MethodHandles.lookup().findVarHandle(WakeupGate.class, "sleeping", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    // Unsafe rather than a VarHandle (as in RunQueue): same barriers, cheap while interpreted
+    private static final Unsafe U = Unsafe.getUnsafe();
+    private static final long SLEEPING = U.objectFieldOffset(WakeupGate.class, "sleeping");
 
     private volatile boolean sleeping;
     private final boolean fenced;   // false only in stress/'s WakeupGateControlTest
@@ -54,10 +49,10 @@ final class WakeupGate {
     /** Carrier: announces that it will sleep; it must re-check for work afterwards. */
     void prepareToSleep() {
         if (!fenced) {                      // test-only control, see WakeupGate(boolean)
-            SLEEPING.setRelease(this, true);
+            U.putBooleanRelease(this, SLEEPING, true);
             return;
         }
-        SLEEPING.setVolatile(this, true);
+        U.putBooleanVolatile(this, SLEEPING, true);
         VarHandle.fullFence();
     }
 
@@ -66,7 +61,7 @@ final class WakeupGate {
      * this sleep first ({@link Spinners}: the carrier then holds the unit the waker took).
      */
     boolean awake() {
-        return !(boolean) SLEEPING.getAndSet(this, false);
+        return !U.getAndSetBoolean(this, SLEEPING, false);
     }
 
     /** Whether the carrier has announced sleep and nobody has claimed its wake-up yet. */
@@ -76,6 +71,6 @@ final class WakeupGate {
 
     /** Submitter, after publishing work: true if the caller must wake the carrier's poller. */
     boolean claimWakeup() {
-        return sleeping && SLEEPING.compareAndSet(this, true, false);
+        return sleeping && U.compareAndSetBoolean(this, SLEEPING, true, false);
     }
 }
