@@ -1,11 +1,6 @@
 package io.vtloop.binding;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Native memory receiving the completions of {@link IoUring#submitAndWait} and
@@ -14,7 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * size as an {@link EventBuffer} slot). After {@code n = ring.submitAndWait(buffer, timeout)},
  * slots {@code 0..n-1} hold completions; later slots hold stale data.
  *
- * <p>The memory comes from an automatic {@link Arena}, so any thread may fill and read the
+ * <p>The memory comes from an automatic {@link java.lang.foreign.Arena} ({@link Slots}), so any thread may fill and read the
  * buffer, but not concurrently: a buffer belongs to one ring owner at a time.
  * {@link #close()} ends its use: later use throws {@link IllegalStateException}. The memory is freed
  * once the buffer is unreachable, never while a downcall fills it (the binding passes its
@@ -22,19 +17,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class CompletionBuffer implements AutoCloseable {
 
-    /** Bytes per slot. */
-    static final long SLOT_SIZE = 16;
     /** The largest capacity, bounded by the 2 GiB a Java int addresses. */
-    public static final int MAX_CAPACITY = Integer.MAX_VALUE / (int) SLOT_SIZE;
+    public static final int MAX_CAPACITY = Slots.MAX_CAPACITY;
 
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final MemorySegment slots;
-    /**
-     * The slots as a native-order buffer, for the reads: a segment's {@code get} starts var-handle
-     * machinery that costs a fresh JVM ~10 ms at its first event; a direct buffer's is warm.
-     */
-    private final ByteBuffer view;
-    private final int capacity;
+    private final Slots slots;
 
     /**
      * Allocates a buffer.
@@ -43,12 +29,7 @@ public final class CompletionBuffer implements AutoCloseable {
      * @throws IllegalArgumentException if {@code capacity} is out of range
      */
     public CompletionBuffer(int capacity) {
-        if (capacity < 1 || capacity > MAX_CAPACITY) {
-            throw new IllegalArgumentException("capacity " + capacity + " not in [1, " + MAX_CAPACITY + "]");
-        }
-        this.capacity = capacity;
-        this.slots = Arena.ofAuto().allocate(capacity * SLOT_SIZE, 8);
-        this.view = slots.asByteBuffer().order(ByteOrder.nativeOrder());
+        this.slots = new Slots(capacity, "CompletionBuffer");
     }
 
     /**
@@ -57,7 +38,7 @@ public final class CompletionBuffer implements AutoCloseable {
      * @return the capacity given at construction
      */
     public int capacity() {
-        return capacity;
+        return slots.capacity();
     }
 
     /**
@@ -70,7 +51,7 @@ public final class CompletionBuffer implements AutoCloseable {
      * @throws IllegalStateException if the buffer is closed
      */
     public long userData(int i) {
-        return view.getLong(offset(i));
+        return slots.getLong(i, 0);
     }
 
     /**
@@ -83,7 +64,7 @@ public final class CompletionBuffer implements AutoCloseable {
      * @throws IllegalStateException if the buffer is closed
      */
     public int result(int i) {
-        return view.getInt(offset(i) + 8);
+        return slots.getInt(i, 8);
     }
 
     /**
@@ -95,7 +76,7 @@ public final class CompletionBuffer implements AutoCloseable {
      * @throws IllegalStateException if the buffer is closed
      */
     public int flags(int i) {
-        return view.getInt(offset(i) + 12);
+        return slots.getInt(i, 12);
     }
 
     /**
@@ -111,28 +92,12 @@ public final class CompletionBuffer implements AutoCloseable {
 
     /** The native slots (stress/ fills them by hand). */
     MemorySegment segment() {
-        return slots;
+        return slots.segment();
     }
 
-    /**
-     * The slots' address, for the downcall; the caller keeps this buffer reachable until the call
-     * returns ({@link java.lang.ref.Reference#reachabilityFence}).
-     *
-     * @throws IllegalStateException if the buffer is closed
-     */
+    /** The slots' address, for the downcall: see {@link Slots#address()}. */
     long address() {
-        if (closed.get()) throw closedException();
         return slots.address();
-    }
-
-    /** Slot {@code i}'s offset; a plain read of {@code closed}: the owner's own later use. */
-    private int offset(int i) {
-        if (closed.getPlain()) throw closedException();
-        return Objects.checkIndex(i, capacity) * (int) SLOT_SIZE;
-    }
-
-    private IllegalStateException closedException() {
-        return new IllegalStateException(getClass().getSimpleName() + " is closed");
     }
 
     /**
@@ -141,11 +106,11 @@ public final class CompletionBuffer implements AutoCloseable {
      */
     @Override
     public void close() {
-        closed.set(true);
+        slots.close();
     }
 
     @Override
     public String toString() {
-        return "CompletionBuffer[capacity=" + capacity + (closed.get() ? ", closed]" : "]");
+        return "CompletionBuffer[capacity=" + slots.capacity() + (slots.isClosed() ? ", closed]" : "]");
     }
 }

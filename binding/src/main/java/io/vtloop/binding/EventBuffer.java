@@ -1,11 +1,6 @@
 package io.vtloop.binding;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Native memory receiving the events of {@link EpollPoller#poll}: {@link #capacity()}
@@ -13,7 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * After {@code n = poller.poll(buffer, timeout)}, slots {@code 0..n-1} hold the ready
  * descriptors; later slots hold stale data.
  *
- * <p>The memory comes from an automatic {@link Arena}, so any thread may fill and read the
+ * <p>The memory comes from an automatic {@link java.lang.foreign.Arena} ({@link Slots}), so any thread may fill and read the
  * buffer, but not concurrently: a buffer belongs to one polling thread at a time.
  * {@link #close()} ends its use: later use throws {@link IllegalStateException}. The memory is freed
  * once the buffer is unreachable, never while a downcall fills it (the binding passes its
@@ -21,19 +16,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class EventBuffer implements AutoCloseable {
 
-    /** Bytes per slot. */
-    static final long SLOT_SIZE = 16;
     /** The largest capacity, bounded by the 2 GiB a Java int addresses. */
-    public static final int MAX_CAPACITY = Integer.MAX_VALUE / (int) SLOT_SIZE;
+    public static final int MAX_CAPACITY = Slots.MAX_CAPACITY;
 
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final MemorySegment slots;
-    /**
-     * The slots as a native-order buffer, for the reads: a segment's {@code get} starts var-handle
-     * machinery that costs a fresh JVM ~10 ms at its first event; a direct buffer's is warm.
-     */
-    private final ByteBuffer view;
-    private final int capacity;
+    private final Slots slots;
 
     /**
      * Allocates a buffer.
@@ -42,12 +28,7 @@ public final class EventBuffer implements AutoCloseable {
      * @throws IllegalArgumentException if {@code capacity} is out of range
      */
     public EventBuffer(int capacity) {
-        if (capacity < 1 || capacity > MAX_CAPACITY) {
-            throw new IllegalArgumentException("capacity " + capacity + " not in [1, " + MAX_CAPACITY + "]");
-        }
-        this.capacity = capacity;
-        this.slots = Arena.ofAuto().allocate(capacity * SLOT_SIZE, 8);
-        this.view = slots.asByteBuffer().order(ByteOrder.nativeOrder());
+        this.slots = new Slots(capacity, "EventBuffer");
     }
 
     /**
@@ -56,7 +37,7 @@ public final class EventBuffer implements AutoCloseable {
      * @return the capacity given at construction
      */
     public int capacity() {
-        return capacity;
+        return slots.capacity();
     }
 
     /**
@@ -68,7 +49,7 @@ public final class EventBuffer implements AutoCloseable {
      * @throws IllegalStateException if the buffer is closed
      */
     public long token(int i) {
-        return view.getLong(offset(i));
+        return slots.getLong(i, 0);
     }
 
     /**
@@ -80,46 +61,30 @@ public final class EventBuffer implements AutoCloseable {
      * @throws IllegalStateException if the buffer is closed
      */
     public int events(int i) {
-        return view.getInt(offset(i) + 8);
+        return slots.getInt(i, 8);
     }
 
     /** The native slots (stress/ fills them by hand). */
     MemorySegment segment() {
-        return slots;
+        return slots.segment();
     }
 
-    /**
-     * The slots' address, for the downcall; the caller keeps this buffer reachable until the call
-     * returns ({@link java.lang.ref.Reference#reachabilityFence}).
-     *
-     * @throws IllegalStateException if the buffer is closed
-     */
+    /** The slots' address, for the downcall: see {@link Slots#address()}. */
     long address() {
-        if (closed.get()) throw closedException();
         return slots.address();
-    }
-
-    /** Slot {@code i}'s offset; a plain read of {@code closed}: the owner's own later use. */
-    private int offset(int i) {
-        if (closed.getPlain()) throw closedException();
-        return Objects.checkIndex(i, capacity) * (int) SLOT_SIZE;
-    }
-
-    private IllegalStateException closedException() {
-        return new IllegalStateException(getClass().getSimpleName() + " is closed");
     }
 
     /**
      * Ends the buffer's use: later use throws {@link IllegalStateException}. Idempotent. The memory
-     * is freed once the buffer is unreachable, so a poll in progress that fills it fills live memory.
+     * is freed once the buffer is unreachable, so a call in progress that fills it fills live memory.
      */
     @Override
     public void close() {
-        closed.set(true);
+        slots.close();
     }
 
     @Override
     public String toString() {
-        return "EventBuffer[capacity=" + capacity + (closed.get() ? ", closed]" : "]");
+        return "EventBuffer[capacity=" + slots.capacity() + (slots.isClosed() ? ", closed]" : "]");
     }
 }
