@@ -19,13 +19,14 @@ import static jdk.internal.foreign.abi.x64.X86_64Architecture.Regs.*;
  * linker's adaptation: the first downcall handle of a fresh JVM costs the linker 80-140 ms on one
  * core (it spins ~85 lambda-form classes and a binding specialiser class, with the class-file API,
  * interpreted), each further signature 4-18 ms; a program paid that at its first wait for an fd.
- * This binds one in ~15 ms, then ~1 ms each.
+ * This binds the first in 8-19 ms, then mostly under 1 ms each
+ * (bench/results/2026-12-07-direct-downcalls/bind-cost).
  *
  * <p>Applies to what the binding uses: System V x86-64, up to six {@code int} or {@code long}
  * arguments ({@code JAVA_INT}, {@code JAVA_LONG}; pointers travel as {@code long}s), an {@code int},
  * {@code long} or no result, no captured state. The binding describes a call by its
- * {@link MethodType}, so that a direct binding touches no memory layouts (their classes and var
- * handles cost a fresh JVM ~15 ms more). Such a call has nothing for the linker to adapt:
+ * {@link MethodType}, so that a direct binding touches no memory layouts (4-7 ms of a fresh JVM for
+ * the first descriptor, by the same results). Such a call has nothing for the linker to adapt:
  * argument i goes to the i-th integer register ({@code rdi rsi rdx rcx r8 r9}), the target
  * address to {@code r10}, the result comes from {@code rax}. So the handle is the JDK's own native
  * method handle over a {@link NativeEntryPoint} with those moves, of type {@code (long address,

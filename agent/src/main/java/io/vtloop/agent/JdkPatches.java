@@ -128,7 +128,8 @@ final class JdkPatches {
                 true, cb -> cb.invokestatic(CD_VT_HOOKS, "yielding", MTD_void)));
 
         // java.lang.VirtualThread: the JDK's pool, which vtloop never feeds, is still created by
-        // VirtualThread's <clinit>; its lambdas' bootstraps cost a cold start ~10 ms, since the
+        // VirtualThread's <clinit>; its lambdas' bootstraps cost a cold start ~15 ms (bench/results/
+        // 2026-12-07-session14/lambdas), since the
         // redefined class cannot use the ones CDS archived for it
         ClassDesc cdPool = ClassDesc.of("java.util.concurrent.ForkJoinPool");
         add("java.lang.VirtualThread", new Edit("createDefaultScheduler", MethodTypeDesc.of(cdPool), false, null, Map.of(

@@ -48,7 +48,7 @@ final class NativeAccessGate {
         MethodTypeDesc downType = MethodTypeDesc.of(cdMh, cdFd, cdOptions);
 
         // Object apply(Object a): a is {Path, Arena} (libraryLookup), {FunctionDescriptor,
-        // Linker.Option[], null} (downcallHandle without an address), or anything else: null
+        // Linker.Option[]} (downcallHandle without an address), or anything else: null
         // (a {MethodType, Boolean} request for a direct handle, which DirectDowncalls answers)
         return ClassFile.of().build(self, cb -> cb
                 .withFlags(ACC_PUBLIC | ACC_FINAL)

@@ -21,8 +21,8 @@ final class PollerNative {
 
     // One holder class per downcall: a handle is bound when its holder is initialised, at its
     // first call. Through the FFM linker binding costs 4-18 ms each in a fresh JVM (the first,
-    // with the linker's start, 80-140 ms); with the agent's direct handles ~1 ms each (the first
-    // ~15 ms). A JVM that never registers an fd never waits in epoll, nor wakes an epoll.
+    // with the linker's start, 80-140 ms); with the agent's direct handles mostly under 1 ms each
+    // (the first 8-19 ms; bench/results/2026-12-07-direct-downcalls/bind-cost). A JVM that never registers an fd never waits in epoll, nor wakes an epoll.
     private static final class Create {
         static final long AT = NativeLibrary.symbol("vtloop_poller_create");
         static final MethodHandle MH = NativeLibrary.downcall(methodType(long.class), false);

@@ -34,7 +34,7 @@ public final class RestrictedMethods {
      *     which calls the function as the FFM linker would with the matching
      *     {@code JAVA_INT}/{@code JAVA_LONG} descriptor (and {@code Linker.Option.critical(false)}
      *     when {@code critical}); or to null, for the linker;
-     * <li>{@code {FunctionDescriptor, Linker.Option[], null}} to
+     * <li>{@code {FunctionDescriptor, Linker.Option[]}} to
      *     {@code Linker.nativeLinker().downcallHandle(fd, options)}.
      * </ul>
      * (A {@code java.base} interface rather than method handles: each handle spins a class at
@@ -63,7 +63,7 @@ public final class RestrictedMethods {
         FunctionDescriptor fd = descriptor(signature);
         Linker.Option[] options = critical ? new Linker.Option[] {Linker.Option.critical(false)} : new Linker.Option[0];
         MethodHandle h = g == null ? Linker.nativeLinker().downcallHandle(fd, options)
-                : (MethodHandle) g.apply(new Object[] {fd, options, null});
+                : (MethodHandle) g.apply(new Object[] {fd, options});
         return MethodHandles.filterArguments(h, 0, OfAddress.MH);
     }
 

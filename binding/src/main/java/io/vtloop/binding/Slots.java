@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code long} and keeps the owning buffer reachable until the call returns, and the memory is
  * freed once the buffer is unreachable, so a {@link #close} that races a call never frees memory the
  * kernel is writing. Reads go through a native-order {@link ByteBuffer}: a segment's {@code get}
- * starts var-handle machinery that costs a fresh JVM ~10 ms at its first event; a direct buffer's is
- * warm.
+ * starts var-handle machinery that costs a fresh JVM 9-16 ms at its first event; a direct buffer's is
+ * warm (bench/results/2026-12-07-direct-downcalls/bind-cost).
  */
 final class Slots {
     /** Bytes per slot. */

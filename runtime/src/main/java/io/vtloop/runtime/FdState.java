@@ -1,6 +1,7 @@
 package io.vtloop.runtime;
 
 import jdk.internal.misc.Unsafe;
+import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -102,8 +103,8 @@ public class FdState {   // not final only for stress/'s control subclass: see p
     private static final long STATES_BASE = U.arrayBaseOffset(int[].class);
     private static final int STATES_SHIFT = 31 - Integer.numberOfLeadingZeros(U.arrayIndexScale(int[].class));
 
-    /** The offset of {@code states[dir]}, {@code dir} 0 or 1 ({@link #READ}, {@link #WRITE}). */
-    private static long stateAt(int dir) { return STATES_BASE + ((long) (dir & 1) << STATES_SHIFT); }
+    /** The offset of {@code states[dir]}; another {@code dir} than {@link #READ} or {@link #WRITE} throws, as {@code states[dir]} did. */
+    private static long stateAt(int dir) { return STATES_BASE + ((long) Objects.checkIndex(dir, 2) << STATES_SHIFT); }
 
     final int fd;
     final int generation;
