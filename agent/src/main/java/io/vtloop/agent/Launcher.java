@@ -14,7 +14,8 @@ import java.util.zip.ZipFile;
 
 /**
  * The JDK-25 half of the agent's start, called reflectively by {@link Premain} once it has
- * checked the JDK version.
+ * checked the JDK version ({@link #launch} carries {@code ACC_VARARGS}, set by the build, so that
+ * the call spins no method handles: see {@code agent/src/build/VarargsEntryPoints.java}).
  *
  * <p>Loaded by the application class loader. It defines vtloop's other classes with the
  * boot loader (in its unnamed module), where patched {@code java.base} code can call them,

@@ -10,7 +10,10 @@ import java.lang.reflect.InvocationTargetException;
  * so that it loads on any JDK a user may still run: on a JDK older than 25 it prints the
  * one-line warning and returns, and the application runs on the JDK as if the flag were not
  * there. Only on JDK 25 or later does it touch the rest of vtloop, reflectively, through
- * {@link Launcher}. The agent given twice (a flag plus {@code JAVA_TOOL_OPTIONS}) is installed
+ * {@link Launcher}. Both calls into vtloop, the JVM's of {@link #premain} and this class's of
+ * {@code Launcher.launch}, are core reflection; the build sets {@code ACC_VARARGS} on both methods
+ * ({@code agent/src/build/VarargsEntryPoints.java}), so that the VM calls them itself instead
+ * of spinning method handles for their signature. The agent given twice (a flag plus {@code JAVA_TOOL_OPTIONS}) is installed
  * by the first and ignored, silently, by the second. Loaded into a running JVM
  * ({@code jcmd PID JVMTI.agent_load}, {@code VirtualMachine.loadAgent}) it prints one line
  * saying that vtloop must be present at start-up.

@@ -369,6 +369,37 @@ class AgentLaunchTest {
         assertFalse(loaded.contains("com.sun.jmx.mbeanserver.JmxMBeanServer "), "the platform MBean server was created");
     }
 
+    /**
+     * The JVM calls {@code Premain.premain} and {@code Premain} calls {@code Launcher.launch} through
+     * core reflection; with {@code ACC_VARARGS} on both (the build's {@code VarargsEntryPoints})
+     * the VM's own reflection calls them, and no method-handle class is spun on the way
+     * (seven {@code LambdaForm} classes without the flag, ~10-15 ms of a one-core start).
+     */
+    @Test
+    void entryPointsAreCalledWithoutSpinningMethodHandles() throws Exception {
+        for (String[] entry : new String[][] {{"io.vtloop.agent.Premain", "premain"}, {"io.vtloop.agent.Launcher", "launch"}}) {
+            try (var loader = new java.net.URLClassLoader(new java.net.URL[] {agentJar().toUri().toURL()}, null)) {
+                var m = Class.forName(entry[0], false, loader)
+                        .getMethod(entry[1], String.class, java.lang.instrument.Instrumentation.class);
+                assertTrue(m.isVarArgs(), m + " lacks ACC_VARARGS in " + agentJar());
+            }
+        }
+        Path log = Files.createTempFile("vtloop-classes", ".log");
+        Result r = java(List.of("-javaagent:" + agentJar(), "-Xlog:class+load=info:file=" + log), java.util.Map.of());
+        List<String> loaded = Files.readAllLines(log);
+        Files.delete(log);
+        assertEquals(0, r.exit(), r.err());
+        int premain = indexOf(loaded, "io.vtloop.agent.Premain "), launcher = indexOf(loaded, "io.vtloop.agent.Launcher ");
+        assertTrue(premain >= 0 && launcher > premain, "the log lists Premain, then Launcher");
+        List<String> spun = loaded.subList(premain, launcher).stream().filter(l -> l.contains("LambdaForm$")).toList();
+        assertEquals(List.of(), spun, "classes spun between Premain and Launcher");
+    }
+
+    private static int indexOf(List<String> lines, String part) {
+        for (int i = 0; i < lines.size(); i++) if (lines.get(i).contains(part)) return i;
+        return -1;
+    }
+
     private static void assertRecordedStalls(Path jfr, Result r) throws Exception {
         var events = jdk.jfr.consumer.RecordingFile.readAllEvents(jfr);
         Files.delete(jfr);
