@@ -77,12 +77,13 @@ final class DirectDowncalls implements Function<Object[], Object> {
 
     /**
      * {@link RestrictedMethods#route}'s requests: {@code {MethodType, Boolean critical}} gets a
-     * direct handle, or null (the binding then asks for the linker's); everything else goes to
-     * {@link NativeAccessGate}.
+     * direct handle, or null (the binding then asks for the linker's); {@code {Path}} the library
+     * opened by {@link RawLibrary}; everything else goes to {@link NativeAccessGate}.
      */
     @Override
     public Object apply(Object[] request) {
         if (request[0] instanceof MethodType signature) return bind(signature, (Boolean) request[1]);
+        if (request.length == 1 && request[0] instanceof java.nio.file.Path file) return RawLibrary.open(file);
         return linker.apply(request);
     }
 

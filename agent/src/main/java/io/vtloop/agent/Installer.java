@@ -210,9 +210,10 @@ public final class Installer implements Function<Object[], Object> {
         // DirectDowncalls' packages only where they are (else it binds nothing, and the linker does)
         boolean abi = base.getPackages().contains("jdk.internal.foreign.abi.x64");
         inst.redefineModule(base, us, abi
-                        ? Map.of("jdk.internal.access", us, "jdk.internal.misc", us, "sun.nio.ch", us, "sun.net", us,
-                                "jdk.internal.foreign.abi", us, "jdk.internal.foreign.abi.x64", us)
-                        : Map.of("jdk.internal.access", us, "jdk.internal.misc", us, "sun.nio.ch", us, "sun.net", us),
+                        ? Map.of("jdk.internal.access", us, "jdk.internal.misc", us, "jdk.internal.loader", us, "sun.nio.ch", us,
+                                "sun.net", us, "jdk.internal.foreign.abi", us, "jdk.internal.foreign.abi.x64", us)
+                        : Map.of("jdk.internal.access", us, "jdk.internal.misc", us, "jdk.internal.loader", us, "sun.nio.ch", us,
+                                "sun.net", us),
                 Map.of("sun.nio.ch", us, "java.lang", us),
                 Set.of(), Map.of());
         Module management = ModuleLayer.boot().findModule("java.management").orElse(null);

@@ -395,6 +395,27 @@ class AgentLaunchTest {
         assertEquals(List.of(), spun, "classes spun between Premain and Launcher");
     }
 
+    /**
+     * The poller library opens without the FFM API ({@code RawLibrary}): a program that never
+     * waits for an fd initialises no FFM session (~8 ms of a one-core start: the global arena and
+     * the symbol lookup), and the install spins no lambda or method-handle class of FFM's.
+     */
+    @Test
+    void aProgramWithoutSocketsStartsNoFfmSession() throws Exception {
+        Path log = Files.createTempFile("vtloop-classes", ".log");
+        // epoll (the io_uring backend opens its rings, through FFM, at start)
+        Result r = java(List.of("-javaagent:" + agentJar(), "-Dvtloop.backend=epoll", "-Dvtloop.verbose=true",
+                "-Xlog:class+load=info:file=" + log), java.util.Map.of(), HelloMain.class);
+        String loaded = Files.readString(log);
+        Files.delete(log);
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("hello from a virtual thread", r.out().strip());
+        assertTrue(r.err().contains("vtloop: installed"), r.err());
+        assertTrue(loaded.contains("jdk.internal.loader.RawNativeLibraries "), "the library was opened raw");
+        assertFalse(loaded.contains("jdk.internal.foreign.MemorySessionImpl "), "an FFM session was initialised");
+        assertFalse(loaded.contains("java.lang.foreign.SymbolLookup "), "the FFM symbol lookup was used");
+    }
+
     private static int indexOf(List<String> lines, String part) {
         for (int i = 0; i < lines.size(); i++) if (lines.get(i).contains(part)) return i;
         return -1;

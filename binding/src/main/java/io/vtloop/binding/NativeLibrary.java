@@ -2,9 +2,7 @@ package io.vtloop.binding;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.foreign.Arena;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodType;
@@ -17,19 +15,20 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 
 /**
  * Loads {@code libvtloop-poller.so} and binds its functions.
  *
  * <p>The library travels in the jar as the resource {@value #RESOURCE}. On first use
  * this class copies it to a temporary file in the directory named by the system property
- * {@value #DIR_PROPERTY} (default: {@code java.io.tmpdir}), opens it into the global
- * arena and deletes the file again; the mapping stays valid. The extraction directory
+ * {@value #DIR_PROPERTY} (default: {@code java.io.tmpdir}), opens it for the JVM's lifetime
+ * ({@link RestrictedMethods#libraryLookup}) and deletes the file again; the mapping stays valid. The extraction directory
  * must be writable and on a file system mounted without {@code noexec}.
  *
  * <p>This is the only class of the binding that calls restricted FFM methods (through
  * {@link RestrictedMethods}, which the agent can route through {@code java.base})
- * ({@link SymbolLookup#libraryLookup(Path, Arena)} and {@link Linker#downcallHandle}).
+ * ({@link SymbolLookup#libraryLookup(Path, java.lang.foreign.Arena)} and {@link Linker#downcallHandle}).
  * It depends on {@code java.base} only, so that it may be loaded by the bootstrap class
  * loader. Loading happens once, in the static initializer; a failure is recorded, not
  * thrown, and can be queried with {@link #isAvailable()} and {@link #loadError()}.
@@ -45,11 +44,12 @@ public final class NativeLibrary {
     private static final Set<PosixFilePermission> OWNER_ONLY =
             Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
-    private static final SymbolLookup LOOKUP;
+    /** The library's symbols: name to address, 0 where absent; null when it is not loaded. */
+    private static final ToLongFunction<String> LOOKUP;
     private static final UnsatisfiedLinkError LOAD_ERROR;
 
     static {
-        SymbolLookup lookup = null;
+        ToLongFunction<String> lookup = null;
         UnsatisfiedLinkError error = null;
         try {
             lookup = load();
@@ -128,7 +128,7 @@ public final class NativeLibrary {
             throw failure("vtloop poller library not loaded: " + LOAD_ERROR.getMessage(), LOAD_ERROR);
         }
         for (String symbol : symbols) {
-            if (LOOKUP.find(symbol).isEmpty()) throw new UnsatisfiedLinkError("symbol " + symbol + " not found in " + RESOURCE);
+            if (LOOKUP.applyAsLong(symbol) == 0) throw new UnsatisfiedLinkError("symbol " + symbol + " not found in " + RESOURCE);
         }
     }
 
@@ -143,9 +143,9 @@ public final class NativeLibrary {
         if (LOOKUP == null) {
             throw failure("vtloop poller library not loaded: " + LOAD_ERROR.getMessage(), LOAD_ERROR);
         }
-        java.util.Optional<MemorySegment> found = LOOKUP.find(symbol);   // no lambda: ~1 ms of a cold start
-        if (found.isEmpty()) throw new UnsatisfiedLinkError("symbol " + symbol + " not found in " + RESOURCE);
-        return found.get().address();
+        long address = LOOKUP.applyAsLong(symbol);
+        if (address == 0) throw new UnsatisfiedLinkError("symbol " + symbol + " not found in " + RESOURCE);
+        return address;
     }
 
     /**
@@ -168,7 +168,7 @@ public final class NativeLibrary {
     }
 
     @SuppressWarnings("restricted")
-    private static SymbolLookup load() {
+    private static ToLongFunction<String> load() {
         String os = System.getProperty("os.name", "?");
         String arch = System.getProperty("os.arch", "?");
         if (!os.startsWith("Linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
@@ -193,7 +193,7 @@ public final class NativeLibrary {
                     + "; set -D" + DIR_PROPERTY + "=<a writable directory>", e);
         }
         try {
-            return RestrictedMethods.libraryLookup(file, Arena.global());
+            return RestrictedMethods.libraryLookup(file);
         } catch (RuntimeException e) {
             throw failure("cannot load " + file + ": " + e + "; if " + dirName + " is mounted noexec, set -D"
                     + DIR_PROPERTY + "=<a directory on an exec-mounted file system>", e);

@@ -12,6 +12,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.file.Path;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * The two restricted FFM methods the binding needs, callable directly (the caller's module
@@ -28,6 +29,11 @@ public final class RestrictedMethods {
     /**
      * Routes the binding's restricted calls through {@code gate}, which maps
      * <ul>
+     * <li>{@code {Path}} to the library at {@code path} opened for the JVM's lifetime, as a
+     *     {@code ToLongFunction<String>} from a symbol's name to its address (0 where absent),
+     *     without the FFM API (whose global arena and lookup cost a cold start ~8 ms); or to
+     *     null, for the next request; it throws {@code IllegalArgumentException} when the library
+     *     cannot be opened, as {@code SymbolLookup.libraryLookup} does;
      * <li>{@code {Path, Arena}} to {@code SymbolLookup.libraryLookup(path, arena)};
      * <li>{@code {MethodType, Boolean critical}} to a downcall handle of that type with the
      *     function's address prepended ({@code (long address, <ints and longs>)<int, long or void>}),
@@ -44,9 +50,32 @@ public final class RestrictedMethods {
         RestrictedMethods.gate = gate;
     }
 
-    static SymbolLookup libraryLookup(Path file, Arena arena) {
+    /**
+     * Opens the library at {@code file} for the JVM's lifetime; returns its symbols' addresses by
+     * name (0 where absent). The gate's own loader where it has one, else the FFM API's
+     * {@code SymbolLookup} in the global arena.
+     *
+     * @throws IllegalArgumentException when the library cannot be opened
+     */
+    @SuppressWarnings("unchecked")
+    static ToLongFunction<String> libraryLookup(Path file) {
         Function<Object[], Object> g = gate;
-        return g == null ? SymbolLookup.libraryLookup(file, arena) : (SymbolLookup) g.apply(new Object[] {file, arena});
+        if (g != null) {
+            Object direct = g.apply(new Object[] {file});
+            if (direct != null) return (ToLongFunction<String>) direct;
+        }
+        Arena global = Arena.global();
+        return new Addresses(g == null ? SymbolLookup.libraryLookup(file, global)
+                : (SymbolLookup) g.apply(new Object[] {file, global}));
+    }
+
+    /** A {@link SymbolLookup}'s addresses (a class, not a lambda: ~1 ms of a cold start). */
+    private record Addresses(SymbolLookup lookup) implements ToLongFunction<String> {
+        @Override
+        public long applyAsLong(String name) {
+            java.util.Optional<MemorySegment> found = lookup.find(name);
+            return found.isPresent() ? found.get().address() : 0;
+        }
     }
 
     /**
