@@ -5,11 +5,12 @@ import io.vtloop.binding.RestrictedMethods;
 import io.vtloop.runtime.AgentAccess;
 import io.vtloop.runtime.CarrierScheduler;
 import io.vtloop.runtime.Config;
+import jdk.internal.access.JavaLangAccess;
+import jdk.internal.access.SharedSecrets;
 
 import java.lang.instrument.ClassDefinition;
 import java.lang.instrument.Instrumentation;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.FutureTask;
 import java.util.function.Function;
 
@@ -73,7 +74,7 @@ public final class Installer implements Function<Object[], Object> {
             return "vtloop needs JDK 25 or later, this is " + Runtime.version();
         if (!inst.isRedefineClassesSupported() || !inst.isModifiableModule(Object.class.getModule()))
             return "this JVM cannot redefine java.base classes";
-        openJavaBase(inst);
+        openJavaBase();
         String cacheDir = Config.patchCache();
         String jdk = cacheDir == null ? null : PatchCache.runningJdk();
         PatchCache cache = jdk == null ? null : PatchCache.of(cacheDir, agentId, jdk, strict);
@@ -201,22 +202,26 @@ public final class Installer implements Function<Object[], Object> {
 
     /**
      * Lets java.base (and java.management, where present) call vtloop (reads) and vtloop use the
-     * internals it needs (exports, opens).
+     * internals it needs (exports, opens). Through {@code JavaLangAccess}, the calls
+     * {@code Instrumentation.redefineModule} ends in: the {@link Launcher} made the one
+     * {@code redefineModule} call (its lambdas cost every start ~10 ms) and exported
+     * {@code jdk.internal.access} to vtloop's module; each further call would bootstrap another.
      */
-    private static void openJavaBase(Instrumentation inst) {
+    private static void openJavaBase() {
+        JavaLangAccess jla = SharedSecrets.getJavaLangAccess();
         Module base = Object.class.getModule();
         Module vtloop = Installer.class.getModule();   // the boot loader's unnamed module
-        Set<Module> us = Set.of(vtloop);
+        jla.addReads(base, vtloop);
+        for (String pkg : new String[] {"jdk.internal.misc", "jdk.internal.loader", "sun.nio.ch", "sun.net"})
+            jla.addExports(base, pkg, vtloop);
         // DirectDowncalls' packages only where they are (else it binds nothing, and the linker does)
-        boolean abi = base.getPackages().contains("jdk.internal.foreign.abi.x64");
-        inst.redefineModule(base, us, abi
-                        ? Map.of("jdk.internal.access", us, "jdk.internal.misc", us, "jdk.internal.loader", us, "sun.nio.ch", us,
-                                "sun.net", us, "jdk.internal.foreign.abi", us, "jdk.internal.foreign.abi.x64", us)
-                        : Map.of("jdk.internal.access", us, "jdk.internal.misc", us, "jdk.internal.loader", us, "sun.nio.ch", us,
-                                "sun.net", us),
-                Map.of("sun.nio.ch", us, "java.lang", us),
-                Set.of(), Map.of());
+        if (base.getPackages().contains("jdk.internal.foreign.abi.x64")) {
+            jla.addExports(base, "jdk.internal.foreign.abi", vtloop);
+            jla.addExports(base, "jdk.internal.foreign.abi.x64", vtloop);
+        }
+        jla.addOpens(base, "sun.nio.ch", vtloop);
+        jla.addOpens(base, "java.lang", vtloop);
         Module management = ModuleLayer.boot().findModule("java.management").orElse(null);
-        if (management != null) inst.redefineModule(management, us, Map.of(), Map.of(), Set.of(), Map.of());
+        if (management != null) jla.addReads(management, vtloop);
     }
 }

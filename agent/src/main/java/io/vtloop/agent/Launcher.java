@@ -70,19 +70,24 @@ public final class Launcher {
         if (definedInBootLoader("io.vtloop.agent.Installer")) return;   // another copy of the agent came first
         Object outcome;
         try {
+            // the one Instrumentation call for module edges (its first use bootstraps ~5 lambdas of
+            // the JDK's, ~10 ms of a one-core start): the rest go through JavaLangAccess
             Module base = Object.class.getModule();
-            inst.redefineModule(base, Set.of(), Map.of("jdk.internal.misc", Set.of(Launcher.class.getModule())),
+            Set<Module> me = Set.of(Launcher.class.getModule());
+            inst.redefineModule(base, Set.of(), Map.of("jdk.internal.misc", me, "jdk.internal.access", me),
                     Map.of(), Set.of(), Map.of());
             if (jdk.internal.misc.CDS.isDumpingArchive()) {
                 warn(NOT_INSTALLED + RECORDING_ARCHIVE);
                 return;
             }
             Object[] jar = defineInBootLoader();
+            Class<?> installerClass = Class.forName("io.vtloop.agent.Installer", false, null);
+            // the boot loader's unnamed module, vtloop's: the Installer adds the other edges it needs
+            jdk.internal.access.SharedSecrets.getJavaLangAccess().addExports(base, "jdk.internal.access", installerClass.getModule());
             // an instance without a constructor call, used through an interface of java.base: a
             // reflective call would spin a method accessor for the signature (~10 ms at start-up)
             @SuppressWarnings("unchecked")
-            var installer = (Function<Object[], Object>) jdk.internal.misc.Unsafe.getUnsafe()
-                    .allocateInstance(Class.forName("io.vtloop.agent.Installer", true, null));
+            var installer = (Function<Object[], Object>) jdk.internal.misc.Unsafe.getUnsafe().allocateInstance(installerClass);
             outcome = installer.apply(new Object[] {inst, args, jar[0], jar[1]});
         } catch (Throwable e) {
             outcome = e;
