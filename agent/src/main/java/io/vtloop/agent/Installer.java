@@ -46,7 +46,7 @@ public final class Installer implements Function<Object[], Object> {
     public Object apply(Object[] a) {
         try {
             if (a[3] != null) NativeLibrary.Offered.offer((byte[]) a[3]);
-            return install((Instrumentation) a[0], (String) a[1], (Long) a[2]);
+            return install((Instrumentation) a[0], (String) a[1], (Long) a[2], (byte[]) a[3]);
         } catch (Throwable e) {
             return e;
         }
@@ -56,9 +56,11 @@ public final class Installer implements Function<Object[], Object> {
      * Installs vtloop. Returns null when installed (or already installed), or the reason it was not.
      *
      * @param agentId the agent build's identity ({@link Launcher}): part of the {@link PatchCache} key
+     * @param library the native library's bytes as the launcher read them from the jar, or null
+     *                (then the binding finds them itself)
      * @throws IllegalArgumentException for a bad {@code -Dvtloop.*} value
      */
-    public static String install(Instrumentation inst, String agentArgs, long agentId) throws Exception {
+    public static String install(Instrumentation inst, String agentArgs, long agentId, byte[] library) throws Exception {
         Config config = Config.fromSystemProperties();
         boolean strict = Config.strictJdkCheck();
         boolean jvmtiAuto = Config.jvmtiTransitionsAuto();
@@ -79,6 +81,10 @@ public final class Installer implements Function<Object[], Object> {
         String jdk = cacheDir == null ? null : PatchCache.runningJdk();
         PatchCache cache = jdk == null ? null : PatchCache.of(cacheDir, agentId, jdk, strict);
         PatchCache.Entry cached = cache == null ? null : cache.load();
+        if (cache != null && library != null) {   // opened in place from the cache, not copied to a temporary file
+            java.nio.file.Path copy = cache.library(library);
+            if (copy != null) NativeLibrary.Offered.offerFile(copy);
+        }
         // libjvm.so's objects: kept in the cache by an earlier start of the same binary, else its
         // symbol table (~15 ms) is read on another thread while this one loads the native library
         // and checks and builds the patches (or reads them)

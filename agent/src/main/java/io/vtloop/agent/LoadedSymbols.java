@@ -71,8 +71,12 @@ public final class LoadedSymbols {
      * @throws IOException ending in {@code ESRCH} when no such library is loaded
      */
     static Mapping mapping(String suffix) throws IOException {
-        // one Latin-1 string and indexOf: splitting ~700 lines into decoded strings took ~4 ms cold
-        String maps = new String(Files.readAllBytes(Path.of("/proc/self/maps")), StandardCharsets.ISO_8859_1);
+        // one Latin-1 string and indexOf: splitting ~700 lines into decoded strings took ~4 ms cold;
+        // a FileInputStream, not Files: the first NIO file channel initialises IOUtil, ~2 ms cold
+        String maps;
+        try (var in = new java.io.FileInputStream("/proc/self/maps")) {
+            maps = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
         String end = suffix + "\n";
         for (int at = maps.indexOf(end); at >= 0; at = maps.indexOf(end, at + 1)) {
             // start-end perms offset dev inode path; the one mapped from file offset 0

@@ -152,7 +152,10 @@ final class PatchCache {
         Path f = file();
         try {
             if (!Files.exists(f, LinkOption.NOFOLLOW_LINKS) || !privateDirectory() || !privateToUs(f, false)) return null;
-            byte[] all = Files.readAllBytes(f);
+            byte[] all;
+            try (var in = new java.io.FileInputStream(f.toFile())) {   // not Files: its first channel initialises IOUtil, ~2 ms
+                all = in.readAllBytes();
+            }
             if (all.length < 8) return null;
             long stored = 0;
             for (int i = all.length - 8; i < all.length; i++) stored = stored << 8 | (all[i] & 0xff);
@@ -242,19 +245,73 @@ final class PatchCache {
     }
 
     /**
+     * A copy of the poller library ({@code library}: its bytes, as the launcher read them from the
+     * jar) in this cache's directory, which the binding opens in place instead of writing,
+     * opening and deleting a temporary copy at every start (a first NIO file channel, ~2 ms of a
+     * one-core start, and the write). Named by the bytes' checksum, private to this user as the
+     * patch files are ({@code rw-------}), and used only when it holds exactly {@code library};
+     * written under a temporary name and renamed into place when missing or different. Returns
+     * null when the directory fails the class comment's checks or the copy cannot be written: the
+     * binding then extracts its own, as without a cache.
+     */
+    Path library(byte[] library) {
+        Path f = dir.resolve(LIBRARY_PREFIX + HexFormat.of().toHexDigits(checksum64(library)) + ".so");
+        Path tmp = null;
+        try {
+            if (Files.exists(f, LinkOption.NOFOLLOW_LINKS) && privateDirectory() && privateToUs(f, false)) {
+                byte[] kept;
+                try (var in = new java.io.FileInputStream(f.toFile())) {
+                    kept = in.readAllBytes();
+                }
+                if (java.util.Arrays.equals(kept, library)) return f;
+            }
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            if (!privateDirectory()) return null;
+            tmp = Files.createTempFile(dir, LIBRARY_PREFIX, ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.write(tmp, library);
+            Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            tmp = null;
+            prune(LIBRARY_PREFIX + "*", ".so", f);
+            return f;
+        } catch (IOException | RuntimeException e) {   // a read-only home, no space: extracted as without a cache
+            return null;
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the temporary name is never read
+                }
+            }
+        }
+    }
+
+    /** The name of {@link #library}'s copies before the checksum. */
+    static final String LIBRARY_PREFIX = "libvtloop-poller-";
+
+    /**
      * Removes what earlier agent builds and JDKs left: all but the {@value #KEEP} newest
      * {@code patches-*.bin} files (this one among them), and temporary files of writes that
-     * died more than an hour ago. Called after a store, which happens only when the key changed
+     * died more than an hour ago ({@link #library} prunes its copies the same way). Called after a store, which happens only when the key changed
      * (a new agent build or JDK), so a file in use is rarely old; one pruned is written again at
      * its next start. Failures are ignored: another JVM may prune the same directory.
      */
     void prune() {
+        prune("patches-*", ".bin", file());
+    }
+
+    /**
+     * {@link #prune()} for the files {@code glob} matches: those ending in {@code suffix} but
+     * {@code current} (the newest, kept) and the temporaries ({@code .tmp}).
+     */
+    private void prune(String glob, String suffix, Path current) {
         List<Path> kept = new ArrayList<>();
         long staleTmp = System.currentTimeMillis() - 3_600_000;
-        try (DirectoryStream<Path> all = Files.newDirectoryStream(dir, "patches-*")) {
+        try (DirectoryStream<Path> all = Files.newDirectoryStream(dir, glob)) {
             for (Path p : all) {
                 String n = p.getFileName().toString();
-                if (n.endsWith(".bin") && !p.equals(file())) kept.add(p);
+                if (n.endsWith(suffix) && !p.equals(current)) kept.add(p);
                 else if (n.endsWith(".tmp") && modified(p) < staleTmp) Files.deleteIfExists(p);
             }
             kept.sort(Comparator.comparingLong(PatchCache::modified).reversed());

@@ -27,10 +27,50 @@ class PatchCacheLaunchTest {
                 "-Dvtloop.patchCache=" + cache), Map.of());
     }
 
+    /** The patch files in {@code dir}. */
     private static List<Path> files(Path dir) throws Exception {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.toList();
+            return s.filter(f -> f.getFileName().toString().startsWith("patches-")).toList();
         }
+    }
+
+    /** The library copies in {@code dir}. */
+    private static List<Path> libraries(Path dir) throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(f -> f.getFileName().toString().startsWith(PatchCache.LIBRARY_PREFIX)).toList();
+        }
+    }
+
+    /**
+     * The library is opened from the cache's copy: a start with an extraction directory that
+     * cannot be written ({@code vtloop.native.dir}) installs while the copy is good, and also
+     * after it was damaged (the copy is written again from the jar); without the cache it cannot.
+     */
+    @Test
+    void theLibraryIsOpenedFromTheCachesCopy() throws Exception {
+        Path dir = tmp.resolve("cache"), nowhere = tmp.resolve("no-such-dir");
+        assertEquals(0, start(dir.toString()).exit());
+        assertEquals(1, libraries(dir).size(), "one copy: " + libraries(dir));
+        Path copy = libraries(dir).getFirst();
+        List<String> noExtraction = List.of("-javaagent:" + AgentLaunchTest.agentJar(), "-Dvtloop.verbose=true",
+                "-Dvtloop.patchCache=" + dir, "-Dvtloop.native.dir=" + nowhere);
+        AgentLaunchTest.Result kept = AgentLaunchTest.java(noExtraction, Map.of());
+        assertEquals(0, kept.exit(), kept.err());
+        assertTrue(kept.err().contains("vtloop: installed"), kept.err());
+        assertTrue(kept.out().contains("read=7"), kept.out());
+
+        byte[] b = Files.readAllBytes(copy);
+        b[b.length / 2] ^= 1;
+        Files.write(copy, b);
+        AgentLaunchTest.Result repaired = AgentLaunchTest.java(noExtraction, Map.of());
+        assertTrue(repaired.err().contains("vtloop: installed"), repaired.err());
+        assertTrue(repaired.out().contains("read=7"), repaired.out());
+        assertFalse(java.util.Arrays.equals(b, Files.readAllBytes(copy)), "written again");
+
+        AgentLaunchTest.Result off = AgentLaunchTest.java(List.of("-javaagent:" + AgentLaunchTest.agentJar(),
+                "-Dvtloop.patchCache=off", "-Dvtloop.native.dir=" + nowhere), Map.of());
+        assertTrue(off.err().contains("vtloop: not installed"), off.err());
+        assertTrue(off.out().contains("read=7"), "the JDK's scheduler runs it: " + off.out());
     }
 
     @Test

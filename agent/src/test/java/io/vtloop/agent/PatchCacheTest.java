@@ -194,6 +194,69 @@ class PatchCacheTest {
     }
 
     @Test
+    void theLibraryCopyIsPrivateAndUsedOnlyWhileItHoldsTheBytes() throws Exception {
+        PatchCache c = cache(1, JDK, true);
+        byte[] library = new byte[4096];
+        new java.util.Random(1).nextBytes(library);
+        Path copy = c.library(library);
+        assertNotNull(copy);
+        assertEquals(tmp.resolve("c"), copy.getParent());
+        assertTrue(copy.getFileName().toString().startsWith(PatchCache.LIBRARY_PREFIX));
+        assertArrayEquals(library, Files.readAllBytes(copy));
+        assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(copy));
+        assertEquals(PosixFilePermissions.fromString("rwx------"), Files.getPosixFilePermissions(copy.getParent()));
+        Object inode = Files.getAttribute(copy, "unix:ino");
+        assertEquals(copy, c.library(library));
+        assertEquals(inode, Files.getAttribute(copy, "unix:ino"), "a good copy is used as it is");
+
+        byte[] other = library.clone();
+        other[17] ^= 1;
+        assertNotEquals(copy, c.library(other), "other bytes, another name");
+        Files.write(copy, other);   // a damaged copy under the right name
+        assertEquals(copy, c.library(library));
+        assertArrayEquals(library, Files.readAllBytes(copy), "written again");
+        Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-rw-rw-"));
+        assertEquals(copy, c.library(library));
+        assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(copy), "replaced");
+        Path elsewhere = tmp.resolve("elsewhere.so");
+        Files.write(elsewhere, library);
+        Files.delete(copy);
+        Files.createSymbolicLink(copy, elsewhere);
+        assertEquals(copy, c.library(library));
+        assertFalse(Files.isSymbolicLink(copy), "a link at the name is replaced, not followed");
+        assertArrayEquals(library, Files.readAllBytes(elsewhere));
+
+        Files.setPosixFilePermissions(tmp.resolve("c"), PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertNull(c.library(library), "a directory others may write");
+    }
+
+    @Test
+    void libraryCopiesArePrunedToTheNewest() throws Exception {
+        PatchCache c = cache(1, JDK, true);
+        Path dir = tmp.resolve("c");
+        Path first = c.library(new byte[] {1});
+        Files.setLastModifiedTime(first, java.nio.file.attribute.FileTime.fromMillis(0));   // the oldest of all
+        long now = System.currentTimeMillis();
+        List<Path> older = new ArrayList<>();
+        for (int i = 0; i < PatchCache.KEEP + 2; i++) {   // the first is the oldest
+            Path f = dir.resolve(PatchCache.LIBRARY_PREFIX + "%016x".formatted(i) + ".so");
+            Files.write(f, new byte[] {2});
+            Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(now - 86_400_000L * (100 - i)));
+            older.add(f);
+        }
+        Path patches = dir.resolve("patches-0000000000000001.bin");
+        Files.write(patches, new byte[] {3});
+        Path current = c.library(new byte[] {4});
+        Set<Path> left = new HashSet<>();
+        try (var s = Files.list(dir)) {
+            s.forEach(left::add);
+        }
+        Set<Path> expected = new HashSet<>(older.subList(older.size() - (PatchCache.KEEP - 1), older.size()));
+        expected.addAll(List.of(current, patches));
+        assertEquals(expected, left);
+    }
+
+    @Test
     void aLengthBeyondTheFileIsRefusedEvenWithAGoodChecksum() throws Exception {
         PatchCache c = cache(1, JDK, true);
         assertNull(c.store(entry()));                     // creates the private directory

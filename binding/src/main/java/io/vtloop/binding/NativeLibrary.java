@@ -72,6 +72,7 @@ public final class NativeLibrary {
      */
     public static final class Offered {
         private static byte[] bytes;   // guarded by Offered.class
+        private static Path file;      // guarded by Offered.class
 
         private Offered() { }
 
@@ -80,10 +81,25 @@ public final class NativeLibrary {
             bytes = library;
         }
 
+        /**
+         * Offers a file that holds exactly those bytes and that only this user can write (the
+         * agent keeps one in its cache directory): opened in place, with no temporary copy; where
+         * it cannot be opened (a {@code noexec} mount), the library is extracted as usual.
+         */
+        public static synchronized void offerFile(Path library) {
+            file = library;
+        }
+
         static synchronized byte[] take() {
             byte[] b = bytes;
             bytes = null;
             return b;
+        }
+
+        static synchronized Path takeFile() {
+            Path f = file;
+            file = null;
+            return f;
         }
     }
 
@@ -173,6 +189,14 @@ public final class NativeLibrary {
         String arch = System.getProperty("os.arch", "?");
         if (!os.startsWith("Linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
             throw new UnsatisfiedLinkError("the vtloop poller needs Linux x86_64, this is " + os + "/" + arch);
+        }
+        Path kept = Offered.takeFile();
+        if (kept != null) {
+            try {
+                return RestrictedMethods.libraryLookup(kept);
+            } catch (RuntimeException e) {
+                // not opened in place (e.g. a noexec mount): extracted as usual below
+            }
         }
         String dirName = System.getProperty(DIR_PROPERTY, System.getProperty("java.io.tmpdir"));
         Path file;
