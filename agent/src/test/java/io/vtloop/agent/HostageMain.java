@@ -29,6 +29,7 @@ public final class HostageMain {
             case "busyAfterRead" -> busyAfterRead();
             case "pinnedRead" -> pinnedRead();
             case "yield" -> yieldOrder();
+            case "startedTogether" -> startedTogether();
             case "spares" -> sparesCappedAndRetired();
             default -> throw new IllegalArgumentException(args[0]);
         }
@@ -228,6 +229,26 @@ public final class HostageMain {
         submitted = true;
         y.join();
         t.join();
+    }
+
+    /**
+     * Two virtual threads started one after the other by a platform thread, the first keeping its
+     * carrier until both are started: on one carrier they run in start order and the second runs
+     * only when the first yields ("a1,b,a2"); on two, the second runs beside the first.
+     */
+    static void startedTogether() throws Exception {
+        Thread a = Thread.ofVirtual().unstarted(() -> {
+            while (!submitted) Thread.onSpinWait();        // keeps its carrier, never parks
+            ORDER.add("a1");
+            Thread.yield();
+            ORDER.add("a2");
+        });
+        Thread b = Thread.ofVirtual().unstarted(() -> ORDER.add("b"));
+        a.start();
+        b.start();
+        submitted = true;
+        a.join();
+        b.join();
     }
 
     /**

@@ -52,6 +52,23 @@ class HostageTest {
         assertEquals("order=read=7", order("pinnedRead", true, 1, List.of()));
     }
 
+    /**
+     * A given maxPoolSize caps the parallelism, as the JDK's {@code createDefaultScheduler} does:
+     * with parallelism 2 and maxPoolSize 1 one carrier serves, so two threads started together run
+     * in start order, the second when the first yields (two carriers run them side by side). The
+     * JDK's own test of this (test/jdk/java/lang/Thread/virtual/YieldQueuing.java) failed under
+     * the agent before: vtloop started two carriers.
+     */
+    @org.junit.jupiter.api.Test
+    void maxPoolSizeCapsTheCarriersAsItCapsTheJdksParallelism() throws Exception {
+        List<String> capped = List.of("-Djdk.virtualThreadScheduler.maxPoolSize=1");
+        for (int i = 0; i < 3; i++) {
+            assertEquals("order=a1,b,a2", order("startedTogether", false, 2, capped), "the JDK itself");
+            assertEquals("order=a1,b,a2", order("startedTogether", true, 2, capped), "vtloop");
+        }
+        assertEquals("order=a1,b,a2", order("startedTogether", true, 1, List.of()), "vtloop, one carrier");
+    }
+
     @org.junit.jupiter.api.Test
     void sparesAreCappedByMaxPoolSizeAndRetire() throws Exception {
         List<String> extra = List.of("-Djdk.virtualThreadScheduler.maxPoolSize=4", "-Dvtloop.spareKeepAliveMillis=300");

@@ -33,8 +33,9 @@ import java.util.TreeSet;
  *     virtual-thread mounts at start-up when it is the only agent; see the agent's {@code JvmtiTransitions})</td><td>auto</td></tr>
  * </table>
  * The JDK's own settings apply as they do to its scheduler: {@code jdk.virtualThreadScheduler.parallelism}
- * (1..1024 here) is the default of {@code vtloop.carriers}, and {@code jdk.virtualThreadScheduler.maxPoolSize}
- * (default: max(carriers, 256), at least the carriers) caps carriers plus spare threads.
+ * (1..1024 here), capped by {@code jdk.virtualThreadScheduler.maxPoolSize} where that is given, is the
+ * default of {@code vtloop.carriers}; {@code maxPoolSize} (default: max(carriers, 256), at least the
+ * carriers) caps carriers plus spare threads.
  *
  * <p>{@code vtloop.native.dir} is read by the binding's {@code NativeLibrary}; it is validated
  * here so that an empty value fails like any other bad value. {@code vtloop.jdkCheck} is the
@@ -63,13 +64,16 @@ public record Config(boolean enabled, int carriers, int pollInterval, int spinMi
         nativeDir();
         patchCache();
         int parallelism = integer("jdk.virtualThreadScheduler.parallelism", Runtime.getRuntime().availableProcessors(), 1, 1024);
+        // as the JDK's VirtualThread.createDefaultScheduler: a maxPoolSize given caps the parallelism
+        int maxPoolSize = integer("jdk.virtualThreadScheduler.maxPoolSize", 0, 1, 32767);
+        if (maxPoolSize > 0) parallelism = Math.min(parallelism, maxPoolSize);
         int carriers = integer("vtloop.carriers", parallelism, 1, 1024);
         return new Config(
                 bool("vtloop.enabled", true),
                 carriers,
                 integer("vtloop.pollInterval", 32, 1, 65536),
                 integer("vtloop.spin", 10, 0, 1_000_000),
-                Math.max(carriers, integer("jdk.virtualThreadScheduler.maxPoolSize", Math.max(carriers, 256), 1, 32767)),
+                Math.max(carriers, maxPoolSize > 0 ? maxPoolSize : 256),
                 integer("vtloop.stallMillis", 10, 0, 60_000),
                 integer("vtloop.spareKeepAliveMillis", 30_000, 1, 3_600_000),
                 bool("vtloop.stats", false),
