@@ -78,12 +78,14 @@ final class DirectDowncalls implements Function<Object[], Object> {
     /**
      * {@link RestrictedMethods#route}'s requests: {@code {MethodType, Boolean critical}} gets a
      * direct handle, or null (the binding then asks for the linker's); {@code {Path}} the library
-     * opened by {@link RawLibrary}; everything else goes to {@link NativeAccessGate}.
+     * opened by {@link RawLibrary}; {@code {ByteBuffer}} a direct buffer's address (the JDK's
+     * {@code DirectBuffer.address()}, no FFM segment); everything else goes to {@link NativeAccessGate}.
      */
     @Override
     public Object apply(Object[] request) {
         if (request[0] instanceof MethodType signature) return bind(signature, (Boolean) request[1]);
         if (request.length == 1 && request[0] instanceof java.nio.file.Path file) return RawLibrary.open(file);
+        if (request.length == 1 && request[0] instanceof java.nio.ByteBuffer direct) return ((sun.nio.ch.DirectBuffer) direct).address();
         return linker.apply(request);
     }
 

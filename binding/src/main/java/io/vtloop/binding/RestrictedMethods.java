@@ -35,6 +35,8 @@ public final class RestrictedMethods {
      *     null, for the next request; it throws {@code IllegalArgumentException} when the library
      *     cannot be opened, as {@code SymbolLookup.libraryLookup} does;
      * <li>{@code {Path, Arena}} to {@code SymbolLookup.libraryLookup(path, arena)};
+     * <li>{@code {ByteBuffer}} (direct) to its memory's address as a {@code Long}, without the FFM
+     *     API (whose first segment costs a fresh JVM 20-30 ms: see {@code Slots}); or to null;
      * <li>{@code {MethodType, Boolean critical}} to a downcall handle of that type with the
      *     function's address prepended ({@code (long address, <ints and longs>)<int, long or void>}),
      *     which calls the function as the FFM linker would with the matching
@@ -67,6 +69,17 @@ public final class RestrictedMethods {
         Arena global = Arena.global();
         return new Addresses(g == null ? SymbolLookup.libraryLookup(file, global)
                 : (SymbolLookup) g.apply(new Object[] {file, global}));
+    }
+
+    /**
+     * The address of {@code direct}'s memory: the gate's answer where it has one, else the FFM
+     * API's ({@code MemorySegment.ofBuffer}).
+     */
+    static long address(java.nio.ByteBuffer direct) {
+        if (!direct.isDirect()) throw new IllegalArgumentException("not a direct buffer");
+        Function<Object[], Object> g = gate;
+        Object a = g == null ? null : g.apply(new Object[] {direct});
+        return a != null ? (Long) a : MemorySegment.ofBuffer(direct).address();
     }
 
     /** A {@link SymbolLookup}'s addresses (a class, not a lambda: ~1 ms of a cold start). */

@@ -1,6 +1,5 @@
 package io.vtloop.binding;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -11,12 +10,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The native memory of an {@link EventBuffer} or a {@link CompletionBuffer}: {@code capacity}
  * slots of {@value #SIZE} bytes that a downcall fills and Java reads.
  *
- * <p>The memory comes from an automatic {@link Arena}: the binding passes its address as a
- * {@code long} and keeps the owning buffer reachable until the call returns, and the memory is
- * freed once the buffer is unreachable, so a {@link #close} that races a call never frees memory the
- * kernel is writing. Reads go through a native-order {@link ByteBuffer}: a segment's {@code get}
- * starts var-handle machinery that costs a fresh JVM 9-16 ms at its first event; a direct buffer's is
- * warm (bench/results/2026-12-07-direct-downcalls/bind-cost).
+ * <p>The memory is a direct {@link ByteBuffer} (native order): the binding passes its address as a
+ * {@code long} ({@link RestrictedMethods#address}) and keeps the owning buffer reachable until the
+ * call returns, and the buffer's cleaner frees the memory once it is unreachable, so a
+ * {@link #close} that races a call never frees memory the kernel is writing. Not FFM memory: the
+ * first automatic arena and segment of a fresh JVM initialise the FFM session and segment classes
+ * and spin a dozen method-handle classes, ~20-30 ms of a one-core start at the first socket
+ * operation (session 15's class-loading log), and a segment's {@code get} starts var-handle
+ * machinery (9-16 ms at the first event, bench/results/2026-12-07-direct-downcalls/bind-cost); a
+ * direct buffer's classes are warm (the JDK's own start uses them).
  */
 final class Slots {
     /** Bytes per slot. */
@@ -26,8 +28,8 @@ final class Slots {
 
     private final String owner;
     private final int capacity;
-    private final MemorySegment segment;
     private final ByteBuffer view;
+    private final long address;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
@@ -40,8 +42,8 @@ final class Slots {
         }
         this.owner = owner;
         this.capacity = capacity;
-        this.segment = Arena.ofAuto().allocate((long) capacity * SIZE, 8);
-        this.view = segment.asByteBuffer().order(ByteOrder.nativeOrder());
+        this.view = ByteBuffer.allocateDirect(capacity * SIZE).order(ByteOrder.nativeOrder());   // malloc: 16-byte aligned
+        this.address = RestrictedMethods.address(view);
     }
 
     int capacity() { return capacity; }
@@ -52,8 +54,8 @@ final class Slots {
     /** The {@code int} at byte {@code field} of slot {@code i}. */
     int getInt(int i, int field) { return view.getInt(offset(i) + field); }
 
-    /** The memory (stress/ fills it by hand). */
-    MemorySegment segment() { return segment; }
+    /** The memory as a segment (stress/ fills it by hand). */
+    MemorySegment segment() { return MemorySegment.ofBuffer(view); }
 
     /**
      * The address, for the downcall; the caller keeps the owner reachable until the call returns
@@ -63,7 +65,7 @@ final class Slots {
      */
     long address() {
         if (closed.get()) throw closedException();
-        return segment.address();
+        return address;
     }
 
     /** Ends the use: later reads and calls throw {@link IllegalStateException}. Idempotent. */
