@@ -528,6 +528,7 @@ final class Carrier {
             if (hasLocalWork()) return null;
         }
         if (!mayBlock()) return null;
+        queue.sweep();                                   // keep no reference to a task that ran while asleep
         stats.sleeps++;
         try {
             if (parkedSleeper != null) sleepParked(timeout);

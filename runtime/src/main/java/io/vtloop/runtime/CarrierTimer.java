@@ -31,7 +31,7 @@ public final class CarrierTimer implements Future<Void>, Delayed {
     private static final long STATE = U.objectFieldOffset(CarrierTimer.class, "state");
 
     final long deadline;          // System.nanoTime() based
-    final Runnable task;
+    Runnable task;                // cleared by a cancel: it never runs, and it references the parked thread
     final Timers owner;
     int heapIndex = -1;           // owner only
     private volatile int state;
@@ -50,6 +50,7 @@ public final class CarrierTimer implements Future<Void>, Delayed {
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         if (!U.compareAndSetInt(this, STATE, PENDING, CANCELLED)) return false;
+        task = null;   // read only after a successful tryFire; held until the owner drops the timer (a remote cancel waits for its loop)
         owner.cancelled(this);
         return true;
     }

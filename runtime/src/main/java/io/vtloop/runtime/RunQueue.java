@@ -17,11 +17,22 @@ import jdk.internal.misc.Unsafe;
  *  poll()             owner     CAS h -> h+1    read          returns slot[h]
  *  stealInto(q)       other     CAS h -> h+n    read          moves n = ceil(size/2) tasks to q
  *                                                             (q's owner is the caller)
- *  pollExclusive()    owner     h+1 (release)   read          returns slot[h]; only while no other
- *                                                             thread can consume (see the method)
+ *  pollExclusive()    owner     h+1 (release)   read          returns slot[h], then clears it; only
+ *                                                             while no other thread can consume
+ *  sweep()            owner     read (acquire)  read          clears the slots in [swept, head): taken
+ *                                                             tasks, whose references the ring kept
  * </pre>
  * Invariant: {@code 0 <= tail - head <= CAPACITY}; indices grow without bound (int
  * overflow wraps consistently, only differences are used).
+ *
+ * <p>Only the owner writes slots, so only the owner clears them: a consumer that took slot
+ * {@code h} cannot clear it, since the owner may already be refilling it. A slot below the
+ * {@code head} the owner read (acquire, after the taker's CAS) was read by its taker before that
+ * CAS; any other reader of it holds a stale {@code head}, so its CAS fails and it discards what it
+ * read (null or not). Without {@link #sweep} a task (a virtual thread's continuation) stayed
+ * reachable after it ran until its slot was reused, up to {@value #CAPACITY} per carrier: a
+ * terminated virtual thread, and what it referenced, could not be collected (OpenJDK's
+ * TrackAllThreads test found it).
  */
 public final class RunQueue {
     /** Ring size, a power of two. */
@@ -42,12 +53,14 @@ public final class RunQueue {
     private final Runnable[] slots = new Runnable[CAPACITY];
     private volatile int head;  // next slot to consume; CAS by any consumer
     private volatile int tail;  // next slot to fill; written by the owner only
+    private int swept;          // owner only: the slots before it hold no taken task
 
-    /** Owner only: appends a task; returns false (task not added) when the ring is full. */
+    /** Owner only: appends a task (clearing the slots taken since, {@link #sweep}); returns false (task not added) when the ring is full. */
     public boolean offer(Runnable task) {
         int h = U.getIntAcquire(this, HEAD);
         int t = U.getIntOpaque(this, TAIL);
         if (t - h >= CAPACITY) return false;
+        if (swept != h) sweep(h, t);
         U.putReferenceOpaque(slots, slot(t), task);
         U.putIntRelease(this, TAIL, t + 1);
         return true;
@@ -76,8 +89,27 @@ public final class RunQueue {
         int t = U.getIntOpaque(this, TAIL);
         if (t == h) return null;
         Runnable r = (Runnable) U.getReferenceOpaque(slots, slot(h));
+        U.putReferenceOpaque(slots, slot(h), null);             // no other reader: the ring keeps no reference
         U.putIntRelease(this, HEAD, h + 1);                     // offer's acquire of head: the slot is read before it is reused
+        if (swept == h) swept = h + 1;
         return r;
+    }
+
+    /**
+     * Owner only: clears the slots of the tasks taken since the last sweep (by the owner or by
+     * others), so that the ring keeps no reference to a task that ran. Called by {@link #offer}
+     * and by a carrier about to sleep.
+     */
+    public void sweep() {
+        int h = U.getIntAcquire(this, HEAD);   // after each taker's CAS, so after its read of the slot
+        if (swept != h) sweep(h, U.getIntOpaque(this, TAIL));
+    }
+
+    /** Clears [swept, h) but never a slot of [h, t), which the ring's older indices alias. */
+    private void sweep(int h, int t) {
+        int from = swept - (t - CAPACITY) < 0 ? t - CAPACITY : swept;
+        for (int i = from; i - h < 0; i++) U.putReferenceOpaque(slots, slot(i), null);
+        swept = h;
     }
 
     /**
