@@ -1,13 +1,14 @@
 #!/bin/bash
 # First.java in fresh JVMs: the JDK, the agent before (old) and after (new), taking turns; N runs per cell per core set
 # usage: first.sh N OUTDIR [extra java args for the agent runs...]
+# OLD and NEW override the two agent jars, BEFORE the label of the first (session 15 reran it with its own jars)
 N=$1; OUT=$2; shift 2
 J=JDK/bin/java
 mkdir -p $OUT; : > $OUT/runs.tsv
 for cpus in 0 0,1; do
   for i in $(seq $N); do
     for cfg in jdk old new; do
-      case $cfg in jdk) a=() ;; old) a=(-javaagent:TMP/jars/agent-old.jar "$@") ;; new) a=(-javaagent:TMP/jars/agent-new.jar "$@") ;; esac
+      case $cfg in jdk) a=() ;; old) a=(-javaagent:${OLD:-TMP/jars/agent-old.jar} "$@") ;; new) a=(-javaagent:${NEW:-TMP/jars/agent-new.jar} "$@") ;; esac
       ms=$(taskset -c $cpus $J "${a[@]}" -cp TMP/fe First 2>/dev/null | awk '/first echo/ {print $3}')
       echo -e "$cpus\t$cfg\t$ms" >> $OUT/runs.tsv
     done
@@ -19,7 +20,8 @@ d=collections.defaultdict(list)
 for line in open(sys.argv[1]):
     c,cfg,ms=line.split('\t'); 
     if ms.strip(): d[(c,cfg)].append(float(ms))
-print('| cores | JDK ms median (min-max) | before (63e5c59) | after | after/JDK |')
+import os
+print('| cores | JDK ms median (min-max) | ' + os.environ.get('BEFORE', 'before (63e5c59)') + ' | after | after/JDK |')
 print('|---|---|---|---|---|')
 for c in ['0','0,1']:
     m={k:statistics.median(d[(c,k)]) for k in ['jdk','old','new']}

@@ -15,7 +15,9 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * Attacks {@link RunQueue#stealInto} (row "stealInto(q) other: CAS h -> h+n, moves
  * ceil(size/2)" of the {@link RunQueue} table) against the owner's {@link RunQueue#poll} and
  * {@link RunQueue#offer}: the queue holds tasks 1-3; the owner polls, offers task 4 and
- * polls again while another carrier steals into its own empty queue and drains it. Every
+ * polls again while another carrier steals into its own empty queue and drains it. The offer
+ * also runs the row "sweep() owner: clears the slots in [swept, head)": it clears the slot the
+ * owner took, which the thief may be reading (it must then lose its CAS on {@code head}). Every
  * task must be seen exactly once: taken by the owner, by the thief, or left in the queue.
  * Result: (owner's bits, thief's bits, bits left, 1 if a task was lost or seen twice).
  */
@@ -54,9 +56,6 @@ public class RunQueueStealPollTest {
     public void after(IIII_Result r) {
         int left = Task.drain(victim);
         r.r3 = left;
-        boolean ok = ownerBits >= 0 && thiefBits >= 0 && left >= 0
-                && (ownerBits & thiefBits) == 0 && (ownerBits & left) == 0 && (thiefBits & left) == 0
-                && (ownerBits | thiefBits | left) == 0b1111;
-        r.r4 = ok ? 0 : 1;
+        r.r4 = Task.exactlyOnce(4, ownerBits, thiefBits, left);
     }
 }

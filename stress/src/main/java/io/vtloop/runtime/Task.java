@@ -24,4 +24,14 @@ final class Task implements Runnable {
         }
         return bits;
     }
+
+    /**
+     * 0 when three disjoint sets of task bits (each -1 if a task came twice in it) together
+     * hold every one of {@code tasks} tasks exactly once; else 1 (a task lost or seen twice).
+     */
+    static int exactlyOnce(int tasks, int a, int b, int c) {
+        boolean ok = a >= 0 && b >= 0 && c >= 0 && (a & b) == 0 && (a & c) == 0 && (b & c) == 0
+                && (a | b | c) == (1 << tasks) - 1;
+        return ok ? 0 : 1;
+    }
 }
