@@ -30,6 +30,7 @@ public final class HostageMain {
             case "pinnedRead" -> pinnedRead();
             case "yield" -> yieldOrder();
             case "startedTogether" -> startedTogether();
+            case "pinnedEnterAfterWake" -> pinnedEnterAfterWake();
             case "spares" -> sparesCappedAndRetired();
             default -> throw new IllegalArgumentException(args[0]);
         }
@@ -249,6 +250,97 @@ public final class HostageMain {
         submitted = true;
         a.join();
         b.join();
+    }
+
+    /**
+     * 40 rounds of: a virtual thread holding a lock starts another and waits for it to start; the
+     * other wakes it and enters the lock while pinned (a native frame, the C library's
+     * {@code qsort} calling back), blocking its carrier inside the VM until the holder, woken
+     * onto that same carrier, releases the lock. The JDK's idle worker takes the holder at once;
+     * vtloop left it in the blocked carrier's {@code runnext} until the monitor's stall bound
+     * ({@code vtloop.stallMillis}, 1-1.5 of it a round: OpenJDK's Starvation test), and now moves
+     * it at the monitor's next look plus {@code Monitor.RUNNEXT_LOOK_NANOS} (half the stall bound
+     * and 1 ms). Records whether the rounds took less than {@code -Dhostage.boundMillis} each on
+     * average (default 8).
+     */
+    static void pinnedEnterAfterWake() throws Exception {
+        final int rounds = 40;
+        Object lock = new Object();
+        Thread warm = Thread.ofVirtual().start(() -> Pinned.run(() -> { }));   // the linker's first use, not timed
+        warm.join();
+        long start = System.nanoTime();
+        for (int i = 0; i < rounds; i++) {
+            Thread holder = Thread.ofVirtual().start(() -> {
+                java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+                Thread[] enterer = new Thread[1];
+                synchronized (lock) {
+                    enterer[0] = Thread.ofVirtual().start(() -> {
+                        started.countDown();
+                        Pinned.run(() -> {
+                            synchronized (lock) {
+                                ORDER.size();
+                            }
+                        });
+                    });
+                    try {
+                        started.await();
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+                try {
+                    enterer[0].join();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            holder.join();
+        }
+        long perRound = (System.nanoTime() - start) / rounds;
+        ORDER.add("rounds-within-bound=" + (perRound < Long.getLong("hostage.boundMillis", 8) * 1_000_000L));
+        System.err.println("pinnedEnterAfterWake: " + perRound / 1000 + " us a round");
+    }
+
+    /** Runs a body with a native frame below it: the C library's {@code qsort} calls it back as its comparator. */
+    static final class Pinned {
+        private static final java.lang.foreign.Linker LINKER = java.lang.foreign.Linker.nativeLinker();
+        private static final java.lang.invoke.MethodHandle QSORT = LINKER.downcallHandle(
+                LINKER.defaultLookup().find("qsort").orElseThrow(),
+                java.lang.foreign.FunctionDescriptor.ofVoid(java.lang.foreign.ValueLayout.ADDRESS,
+                        java.lang.foreign.ValueLayout.JAVA_LONG, java.lang.foreign.ValueLayout.JAVA_LONG,
+                        java.lang.foreign.ValueLayout.ADDRESS));
+        private static final ThreadLocal<Runnable> BODY = new ThreadLocal<>();
+        private static final java.lang.foreign.MemorySegment STUB, TWO;   // the comparator, and two ints to sort
+        static {
+            try {
+                java.lang.invoke.MethodHandle compare = java.lang.invoke.MethodHandles.lookup().findStatic(Pinned.class,
+                        "compare", java.lang.invoke.MethodType.methodType(int.class,
+                                java.lang.foreign.MemorySegment.class, java.lang.foreign.MemorySegment.class));
+                STUB = LINKER.upcallStub(compare, java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_INT,
+                        java.lang.foreign.ValueLayout.ADDRESS, java.lang.foreign.ValueLayout.ADDRESS), java.lang.foreign.Arena.global());
+                TWO = java.lang.foreign.Arena.global().allocate(8, 4);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        static void run(Runnable body) {
+            BODY.set(body);
+            try {
+                QSORT.invokeExact(TWO, 2L, 4L, STUB);
+            } catch (Throwable e) {
+                throw new AssertionError(e);
+            } finally {
+                BODY.remove();
+            }
+        }
+
+        private static int compare(java.lang.foreign.MemorySegment a, java.lang.foreign.MemorySegment b) {
+            Runnable body = BODY.get();
+            BODY.remove();                            // once, whatever qsort asks
+            if (body != null) body.run();
+            return 0;
+        }
     }
 
     /**

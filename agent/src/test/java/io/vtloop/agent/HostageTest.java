@@ -69,6 +69,20 @@ class HostageTest {
         assertEquals("order=a1,b,a2", order("startedTogether", true, 1, List.of()), "vtloop, one carrier");
     }
 
+    /**
+     * A thread that wakes a lock's holder and then blocks entering that lock while pinned does not
+     * keep the holder from an idle carrier for the monitor's stall bound (OpenJDK's Starvation
+     * test took 10-15 ms a round under the agent). With a 60 ms stall bound, to tell the two
+     * apart on a noisy machine: 60-72 ms a round before, 19-25 now (at most the monitor's next look, 30 ms
+     * away, plus 1 ms); the bound is 45 ms a round, on both schedulers (the JDK's: under 1 ms).
+     */
+    @org.junit.jupiter.api.Test
+    void aPinnedEnterAfterAWakeDoesNotStrandTheWokenHolder() throws Exception {
+        List<String> options = List.of("--enable-native-access=ALL-UNNAMED", "-Dvtloop.stallMillis=60", "-Dhostage.boundMillis=45");
+        assertEquals("order=rounds-within-bound=true", order("pinnedEnterAfterWake", false, 2, options), "the JDK itself");
+        assertEquals("order=rounds-within-bound=true", order("pinnedEnterAfterWake", true, 2, options), "vtloop");
+    }
+
     @org.junit.jupiter.api.Test
     void sparesAreCappedByMaxPoolSizeAndRetire() throws Exception {
         List<String> extra = List.of("-Djdk.virtualThreadScheduler.maxPoolSize=4", "-Dvtloop.spareKeepAliveMillis=300");

@@ -18,6 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  * carrier is idle. When none is (one carrier, or all busy) the monitor leaves the carrier alone,
  * as the JDK's pool can only queue work when every worker is busy: work moved to the shared queue
  * would then only wait longer there (it is polled every 61st task) than in the carrier's own FIFO.
+ * A thread waiting in a busy carrier's {@code runnext} while another carrier sleeps gets a second
+ * look sooner ({@link #RUNNEXT_LOOK_NANOS}) and moves if the same task still runs.
  *
  * <p>Detection reads each carrier's task counter ({@link Carrier#taskSeq}, odd while a task
  * runs): the same odd value seen for {@code stall} nanoseconds is one task running that long.
@@ -76,6 +78,10 @@ final class Monitor extends Thread {
     private final long stallNanos;
     private final long[] seenSeq;
     private final long[] seenSince;
+    /** Per carrier: the running task's counter when its {@code runnext} was seen waiting at a regular look, or 0. */
+    private final long[] runnextSeq;
+    /** The next look is {@link #RUNNEXT_LOOK_NANOS} away: a {@code runnext} waits behind a running task. */
+    private boolean runnextLook;
     private final long busyPeriod;
     /**
      * The monitor's first waits for a carrier unpark it; its {@code TIMER_AFTER_WAITS}th opens the
@@ -110,6 +116,23 @@ final class Monitor extends Thread {
         }
     }
 
+    /**
+     * How soon the monitor looks again after it saw a carrier's {@code runnext} waiting behind a
+     * running task while another carrier sleeps; if the same task still runs then, the waiting
+     * thread goes to the shared queue and a sleeping carrier is woken. The task that readied it
+     * usually parks within a hand-off (0.3-0.5 µs; spinners leave a {@code runnext} alone for
+     * {@link Carrier#RUNNEXT_GRACE_NANOS}), but one that blocks inside the VM instead (a contended
+     * {@code synchronized} while pinned, which no Java hook sees) kept it until the stall bound:
+     * OpenJDK's Starvation test, 10-15 ms per iteration, now the next regular look plus this
+     * (500 iterations: 2.5 s against 5.4; the JDK 0.24). Only a runnext seen at a regular look
+     * gets this second look, so a ping-pong costs the monitor a few extra looks per second. Not
+     * shorter: a thread spinning for its peer ({@code SynchronousQueue}) is a running task too,
+     * and at 100 µs the second look split such pairs across carriers (SynchronousQueue, 1 pair, 2
+     * cores, 3 rounds: 816, 647, 124 ns against 255, 257, 294 without it; at 1 ms 247, 236, 269,
+     * 229 against 248, 258, 421, 839: session 15's {@code rn1-2c}).
+     */
+    static final long RUNNEXT_LOOK_NANOS = 1_000_000L;
+
     Monitor(CarrierScheduler scheduler, long stallNanos) {
         super(null, null, "vtloop-monitor", 0, false);
         setDaemon(true);
@@ -117,6 +140,7 @@ final class Monitor extends Thread {
         this.stallNanos = stallNanos;
         this.seenSeq = new long[scheduler.carriers.length];
         this.seenSince = new long[scheduler.carriers.length];
+        this.runnextSeq = new long[scheduler.carriers.length];
         this.busyPeriod = Math.max(stallNanos / 2, 100_000L);
     }
 
@@ -125,7 +149,7 @@ final class Monitor extends Thread {
         long period = busyPeriod;
         boolean lookNow = false;
         while (!stop) {
-            if (!lookNow) LockSupport.parkNanos(this, period);
+            if (!lookNow) LockSupport.parkNanos(this, runnextLook ? RUNNEXT_LOOK_NANOS : period);
             boolean anyInTask = check(System.nanoTime());
             period = anyInTask ? busyPeriod : Math.min(period * 2, Math.max(IDLE_PERIOD_NANOS, busyPeriod));
             lookNow = false;
@@ -239,13 +263,26 @@ final class Monitor extends Thread {
 
     /** One look at every carrier; returns true when one was inside a task. */
     private boolean check(long now) {
-        boolean anyInTask = false;
+        boolean anyInTask = false, quickLook = runnextLook;
+        runnextLook = false;
         Carrier[] carriers = scheduler.carriers;
         for (int i = 0; i < carriers.length; i++) {
             Carrier c = carriers[i];
             long seq = c.taskSeq();
+            long waitedBehind = runnextSeq[i];
+            runnextSeq[i] = 0;
             if ((seq & 1) == 0) continue;                        // between tasks
             anyInTask = true;
+            if (c.hasRunnext() && scheduler.hasSleepingCarrierOtherThan(c)) {   // see RUNNEXT_LOOK_NANOS
+                Runnable t;
+                if (quickLook && waitedBehind == seq && (t = c.stealRunnext(seq)) != null) {
+                    c.stats.monitorServes++;   // racy, statistics only
+                    scheduler.injectFromMonitor(t);
+                } else if (!quickLook) {
+                    runnextSeq[i] = seq;
+                    runnextLook = true;
+                }
+            }
             if (seq != seenSeq[i]) {                             // a new task since the last look
                 seenSeq[i] = seq;
                 seenSince[i] = now;
