@@ -149,7 +149,14 @@ final class Monitor extends Thread {
         long period = busyPeriod;
         boolean lookNow = false;
         while (!stop) {
-            if (!lookNow) LockSupport.parkNanos(this, runnextLook ? RUNNEXT_LOOK_NANOS : period);
+            if (lookNow) {
+                // a timer fired: look at once
+            } else if (runnextLook) {                // the full second look's delay, even if woken early
+                for (long end = System.nanoTime() + RUNNEXT_LOOK_NANOS, left; (left = end - System.nanoTime()) > 0 && !stop; )
+                    LockSupport.parkNanos(this, left);
+            } else {
+                LockSupport.parkNanos(this, period);
+            }
             boolean anyInTask = check(System.nanoTime());
             period = anyInTask ? busyPeriod : Math.min(period * 2, Math.max(IDLE_PERIOD_NANOS, busyPeriod));
             lookNow = false;
