@@ -35,8 +35,10 @@ import static jdk.internal.foreign.abi.x64.X86_64Architecture.Regs.*;
  * linker's choice. Anything else, or a JDK whose internals differ (a {@link LinkageError} on first
  * use), goes to the linker through {@link NativeAccessGate}.
  *
- * <p>Needs {@code jdk.internal.foreign.abi}, {@code jdk.internal.foreign.abi.x64} and
- * {@code jdk.internal.access} exported to vtloop's module ({@link Installer}).
+ * <p>Also the binding's other requests that need no restricted method ({@link #apply}): the library
+ * ({@link RawLibrary}) and a direct buffer's address. Needs {@code jdk.internal.foreign.abi},
+ * {@code jdk.internal.foreign.abi.x64}, {@code jdk.internal.access}, {@code jdk.internal.loader}
+ * and {@code sun.nio.ch} exported to vtloop's module ({@link Installer}).
  */
 final class DirectDowncalls implements Function<Object[], Object> {
 

@@ -198,10 +198,8 @@ final class PatchCache {
 
     /** Writes {@code entry} as this key's file; returns null when written, else why not. */
     String store(Entry entry) {
-        Path tmp = null;
         try {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            if (!privateDirectory()) return dir + " is not private to this user";
+            if (!makePrivateDirectory()) return dir + " is not private to this user";
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 17);
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeUTF(MAGIC);
@@ -224,23 +222,38 @@ final class PatchCache {
             CRC32 crc = new CRC32();
             crc.update(bytes.toByteArray());
             out.writeLong(crc.getValue());
-            tmp = Files.createTempFile(dir, "patches-", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.write(tmp, bytes.toByteArray());
-            Files.move(tmp, file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            tmp = null;
+            writePrivately(file(), "patches-", bytes.toByteArray());
             prune();
             return null;
         } catch (IOException | RuntimeException e) {   // a read-only home, no space: the next start builds again
             return e.toString();
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the temporary name is never read
-                }
+        }
+    }
+
+    /** Creates the directory ({@code rwx------}) if missing; true when it passes the class comment's checks. */
+    private boolean makePrivateDirectory() throws IOException {
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        return privateDirectory();
+    }
+
+    /**
+     * Writes {@code bytes} as {@code target}: a {@code rw-------} temporary file named after
+     * {@code prefix}, renamed into place, so readers see whole files only; a failed write
+     * leaves no temporary behind.
+     */
+    private void writePrivately(Path target, String prefix, byte[] bytes) throws IOException {
+        Path tmp = Files.createTempFile(dir, prefix, ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the temporary name is never read
             }
+            throw e;
         }
     }
 
@@ -256,7 +269,6 @@ final class PatchCache {
      */
     Path library(byte[] library) {
         Path f = dir.resolve(LIBRARY_PREFIX + HexFormat.of().toHexDigits(checksum64(library)) + ".so");
-        Path tmp = null;
         try {
             if (Files.exists(f, LinkOption.NOFOLLOW_LINKS) && privateDirectory() && privateToUs(f, false)) {
                 byte[] kept;
@@ -265,25 +277,12 @@ final class PatchCache {
                 }
                 if (java.util.Arrays.equals(kept, library)) return f;
             }
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            if (!privateDirectory()) return null;
-            tmp = Files.createTempFile(dir, LIBRARY_PREFIX, ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.write(tmp, library);
-            Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            tmp = null;
+            if (!makePrivateDirectory()) return null;
+            writePrivately(f, LIBRARY_PREFIX, library);
             prune(LIBRARY_PREFIX + "*", ".so", f);
             return f;
         } catch (IOException | RuntimeException e) {   // a read-only home, no space: extracted as without a cache
             return null;
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the temporary name is never read
-                }
-            }
         }
     }
 

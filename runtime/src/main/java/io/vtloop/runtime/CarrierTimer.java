@@ -14,9 +14,11 @@ import java.util.concurrent.TimeoutException;
  * <pre>
  *  from      event                            to         action
  *  PENDING   deadline passed (owner carrier)  FIRED      run the task on the owner
- *  PENDING   cancel (owner carrier)           CANCELLED  remove from the heap now, O(log n)
- *  PENDING   cancel (any other thread)        CANCELLED  hand to the owner's remote-cancel queue;
- *                                                        the owner removes it on its next loop
+ *  PENDING   cancel (owner carrier)           CANCELLED  drop the task; remove from the heap now,
+ *                                                        O(log n)
+ *  PENDING   cancel (any other thread)        CANCELLED  drop the task (it references the parked
+ *                                                        thread); hand to the owner's remote-cancel
+ *                                                        queue: the owner removes it on its next loop
  *  FIRED /   cancel                           (same)     returns false
  *  CANCELLED
  * </pre>
