@@ -258,10 +258,10 @@ public final class HostageMain {
      * {@code qsort} calling back), blocking its carrier inside the VM until the holder, woken
      * onto that same carrier, releases the lock. The JDK's idle worker takes the holder at once;
      * vtloop left it in the blocked carrier's {@code runnext} until the monitor's stall bound
-     * ({@code vtloop.stallMillis}, 1-1.5 of it a round: OpenJDK's Starvation test), and now moves
-     * it at the monitor's next look plus {@code Monitor.RUNNEXT_LOOK_NANOS} (half the stall bound
-     * and 1 ms). Records whether the rounds took less than {@code -Dhostage.boundMillis} each on
-     * average (default 8).
+     * ({@code vtloop.stallMillis}, 1-1.5 of it a round: OpenJDK's Starvation test), then until the
+     * monitor's next look plus {@code Monitor.RUNNEXT_LOOK_NANOS} (half the stall bound and 1 ms),
+     * and now a spinner woken by the carrier that readied it takes it. Records whether the rounds
+     * took less than {@code -Dhostage.boundMillis} each on average (default 8).
      */
     static void pinnedEnterAfterWake() throws Exception {
         final int rounds = 40;

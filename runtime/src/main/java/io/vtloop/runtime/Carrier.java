@@ -3,6 +3,7 @@ package io.vtloop.runtime;
 import java.io.IOException;
 import java.lang.invoke.VarHandle;
 import jdk.internal.misc.Unsafe;
+import jdk.internal.vm.annotation.DontInline;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.locks.LockSupport;
 
@@ -78,7 +79,13 @@ import java.util.concurrent.locks.LockSupport;
  * (a ping-pong) shares one turn (Go's {@code inheritTime}) of {@link #RUNNEXT_CHAIN} tasks, after
  * which the next one goes to the ring's tail and the ring's head runs; a spinner takes it when the
  * running task keeps this carrier longer than {@link #RUNNEXT_GRACE_NANOS}; and the
- * {@link Monitor} moves it with the rest of the queue off a stuck carrier.
+ * {@link Monitor} moves it with the rest of the queue off a stuck carrier. Nor does it wait for
+ * the monitor while another carrier sleeps: filling it while no carrier spins wakes one to spin
+ * (paced, {@link #offerRunnext}), and a carrier about to sleep that sees a {@code runnext} behind a
+ * running task spins once more first ({@link #mayBlock}), so that a running task that keeps the
+ * carrier (blocked inside the VM while pinned, where no hook sees it) loses the thread it readied
+ * to that spinner within about {@link #RUNNEXT_GRACE_NANOS}, as a JDK worker's push wakes an idle
+ * worker that steals it.
  *
  * <pre>
  *  runnext   who                  operation                          then
@@ -93,6 +100,8 @@ import java.util.concurrent.locks.LockSupport;
  *                                 (hasQueuedWork: the running thread  (null: stolen)
  *                                 is about to spin for a peer)
  * </pre>
+ * A spinner's and the Monitor's removals also set {@code runnextStolen}, which the serving thread
+ * reads and clears at its next offer ({@link #offerRunnext}): the wakes it paced paid.
  * Every removal is atomic, so a task leaves the slot exactly once. On a scheduler's only carrier
  * ({@code alone}) every row but the serving thread's is impossible (no other carrier spins, and the
  * Monitor moves work only to another carrier), so the get-and-sets there are a load and a release
@@ -135,6 +144,15 @@ final class Carrier {
      * ping-pong across carriers.
      */
     static final long RUNNEXT_GRACE_NANOS = 5_000L;
+    /**
+     * The longest a spin goes on (unless {@code vtloop.spin} is longer) while it watches other
+     * carriers' {@code runnext}s behind running tasks: each one seen anew extends it to two
+     * {@link #RUNNEXT_GRACE_NANOS} from then. A thread readied in a carrier's {@code runnext} just
+     * before its task blocks inside the VM is then taken by the spinner woken for the thread
+     * readied before it ({@link #offerRunnext}); a ping-pong elsewhere, a new task every hand-off,
+     * keeps a spinner no longer than this.
+     */
+    static final long RUNNEXT_WATCH_NANOS = 40_000L;
     /**
      * The shortest spin (adaptive spinning, see {@link #spin}): about what the JDK's pool scans
      * before a worker parks ({@code ForkJoinPool.deactivate}: up to 256 {@code onSpinWait}). A
@@ -206,6 +224,31 @@ final class Carrier {
     boolean yielding;
     /** Paces this carrier's wakes of a sleeping one for its {@code runnext}; serving thread only. */
     final SplitPacer splits = new SplitPacer();
+    /**
+     * {@link #mayBlock} saw another carrier's {@code runnext} behind a running task and looked
+     * for work once more instead of sleeping; cleared by the next sleep, so that a ping-pong on
+     * another carrier (always a {@code runnext} behind a running task) costs at most one more
+     * spin per sleep. Serving thread only.
+     */
+    private boolean watchedRunnext;
+    /** Paces {@link #offerRunnext}'s wakes; serving thread only. */
+    private final SplitPacer runnextWakes = new SplitPacer();
+    /**
+     * After the pacer refused a wake, {@link #offerRunnext} reads the clock again only after this
+     * many more offers: a chain of hand-offs on one carrier while another sleeps (each stage of a
+     * {@code CompletableFuture} chain starts the next thread) offers at every hand-off, and a
+     * {@code System.nanoTime} each (about 25 ns here) cost a fifth of a 150 ns stage
+     * (CompletableFutureChain, two cores). A wake that paid resets it.
+     */
+    static final int OFFERS_PER_CLOCK = 64;
+    /** Offers left before the clock is read again; serving thread only. */
+    private int offersUnclocked;
+    /**
+     * Another carrier (a spinner's {@link #stealRunnext}, the {@link Monitor}) took this carrier's
+     * {@code runnext}: set by it, cleared by the serving thread, which then paces its wakes from
+     * the shortest gap again (they are paying). A hint: a lost store only slows the pacing.
+     */
+    private volatile boolean runnextStolen;
     private int failures;                       // consecutive failures of step(); serving thread only
     final CarrierStats stats = new CarrierStats();
 
@@ -252,6 +295,7 @@ final class Carrier {
         if (next) {
             if (U.getReferenceOpaque(this, RUNNEXT) == null) {        // only the owner fills it: no CAS needed
                 U.putReferenceRelease(this, RUNNEXT, task);
+                if (!alone && spinNanos > 0 && scheduler.spinners.count() == 0) offerRunnext();
                 return;
             }
             if ((task = swapRunnext(task)) == null) return;   // a spinner took it meanwhile
@@ -267,6 +311,35 @@ final class Carrier {
             VarHandle.fullFence();   // Dekker with Spinners and WakeupGate: publish before reading them
             scheduler.wake(this);
         }
+    }
+
+    /**
+     * {@code runnext} was filled while no carrier spins: wakes a sleeping carrier to spin, paced
+     * ({@link #runnextWakes}), so that the thread does not wait for the monitor if the running one
+     * keeps this carrier (Go's {@code ready}: {@code runqput(next)} then {@code wakep}). The task
+     * that readied it usually parks within a hand-off, and the woken spinner, seeing the
+     * {@code runnext} taken, finds nothing; one that blocks inside the VM instead (a pinned
+     * {@code synchronized}, no hook sees it) would keep it until the monitor's look (OpenJDK's
+     * Starvation test). A hint, not a protocol: no fence, so a carrier that goes to sleep at the
+     * same moment may be missed, and the monitor moves the thread later as before.
+     */
+    @DontInline
+    private void offerRunnext() {
+        if (runnextStolen) {                                // the last wakes paid: pace from the start
+            runnextStolen = false;
+            runnextWakes.paid();
+            offersUnclocked = 0;
+        } else if (offersUnclocked > 0) {
+            offersUnclocked--;
+            return;
+        }
+        if (!scheduler.hasSleepingCarrierOtherThan(this)) return;
+        if (!runnextWakes.tryAt(System.nanoTime())) {
+            offersUnclocked = OFFERS_PER_CLOCK - 1;
+            return;
+        }
+        stats.runnextWakes++;
+        scheduler.wake(this);
     }
 
     /** Takes {@code runnext} if another carrier's spinner did not (a CAS: it may have). */
@@ -289,6 +362,7 @@ final class Carrier {
     Runnable stealRunnext(long seenSeq) {
         Runnable r = (Runnable) U.getReferenceOpaque(this, RUNNEXT);
         if (r == null || taskSeq() != seenSeq || !U.compareAndSetReference(this, RUNNEXT, r, null)) return null;
+        runnextStolen = true;
         return r;
     }
 
@@ -534,6 +608,7 @@ final class Carrier {
             if (parkedSleeper != null) sleepParked(timeout);
             else pollEvents(timeout);
         } finally {
+            watchedRunnext = false;
             awoke();
         }
         timers.fireDue();
@@ -560,7 +635,8 @@ final class Carrier {
         boolean parked = pollerIdle() || scheduler.isExiting();
         if (parked) parkedSleeper = Thread.currentThread();   // before the gate's store: a claimer reads it after its CAS
         gate.prepareToSleep();
-        if (scheduler.hasWorkFor(this) || scheduler.isClosed() || parked && wakeRequested) {   // Dekker with wakeup
+        if (scheduler.hasWorkFor(this) || scheduler.isClosed() || parked && wakeRequested   // Dekker with wakeup
+                || !watchedRunnext && (watchedRunnext = scheduler.hasRunnextBehindTask(this))) {
             awoke();
             return false;
         }
@@ -636,30 +712,35 @@ final class Carrier {
         long budget = spinBudget;
         if (budget <= spinFloor && ++spinsAtFloor % SPIN_PROBE_EVERY == 0) budget = spinNanos;   // probe
         boolean timerFirst = timerNanos >= 0 && timerNanos < budget;   // cut short: no verdict on the spin
-        long start = System.nanoTime(), now = start;
+        long start = System.nanoTime(), now;
         long end = start + (timerFirst ? timerNanos : budget);
         long fullEnd = start + (timerNanos >= 0 ? Math.min(spinNanos, timerNanos) : spinNanos);
+        long watchEnd = start + Math.max(spinNanos, RUNNEXT_WATCH_NANOS);
+        if (timerNanos >= 0) watchEnd = Math.min(watchEnd, start + timerNanos);
         Carrier[] all = scheduler.carriers;
         for (Carrier c : all) runnextSeq[c.index] = -1;
-        do {
+        for (;;) {
             Runnable t;
             if (!pollerIdle() && pollEvents(0) > 0 && hasLocalWork()) return spinFound(null);
             if ((t = scheduler.pollInjected()) != null || (t = scheduler.steal(this)) != null) return spinFound(t);
+            now = System.nanoTime();                         // after the poll: a cold one (io_uring's) takes µs
             for (Carrier c : all) {                          // runnext of a carrier stuck in one task
                 if (c == this || !c.hasRunnext()) continue;
                 long seq = c.taskSeq();
                 if ((seq & 1) == 0 || seq != runnextSeq[c.index]) {
                     runnextSeq[c.index] = seq;
                     runnextSince[c.index] = now;
-                    if ((seq & 1) != 0) end = Math.max(end, fullEnd);   // a runnext behind a running task: spin long enough to take it
+                    if ((seq & 1) != 0)                          // a runnext behind a running task: spin long enough to take it
+                        end = Math.max(end, Math.max(fullEnd, Math.min(now + 2 * RUNNEXT_GRACE_NANOS, watchEnd)));
                 } else if (now - runnextSince[c.index] >= RUNNEXT_GRACE_NANOS && (t = c.stealRunnext(seq)) != null) {
                     stats.steals++;
                     return spinFound(t);
                 }
             }
             if (scheduler.isClosed()) return null;
+            if (now - end >= 0) break;                       // after the runnext look: one seen in time is taken
             Thread.onSpinWait();
-        } while ((now = System.nanoTime()) - end < 0);
+        }
         if (!timerFirst) {
             stats.spinsEmpty++;
             spinBudget = Math.max(spinFloor, spinBudget >> 1);   // a probe that found nothing leaves it at the floor
@@ -687,7 +768,10 @@ final class Carrier {
      */
     void serveWhileBusy() throws IOException {
         Runnable t;
-        if ((t = (Runnable) U.getAndSetReference(this, RUNNEXT, null)) != null) scheduler.injectFromMonitor(t);   // atomic even when alone
+        if ((t = (Runnable) U.getAndSetReference(this, RUNNEXT, null)) != null) {   // atomic even when alone
+            runnextStolen = true;
+            scheduler.injectFromMonitor(t);
+        }
         while ((t = queue.poll()) != null) scheduler.injectFromMonitor(t);
         while ((t = overflow.pollFirst()) != null) scheduler.injectFromMonitor(t);
         timers.fireDue();

@@ -291,6 +291,18 @@ public final class CarrierScheduler implements VtloopScheduler {
         return null;
     }
 
+    /**
+     * True when a carrier other than {@code self} holds a {@code runnext} behind a running task:
+     * a spinner may take it once it waited {@link Carrier#RUNNEXT_GRACE_NANOS}. Read after the
+     * sleep is announced, it closes most of the window in which a carrier about to sleep misses
+     * the {@code runnext} filled meanwhile and its filler, not yet seeing the sleep, wakes nobody
+     * ({@code Carrier.offerRunnext}: a hint without a fence, so not all of it).
+     */
+    boolean hasRunnextBehindTask(Carrier self) {
+        for (Carrier c : carriers) if (c != self && c.hasRunnext() && (c.taskSeq() & 1) != 0) return true;
+        return false;
+    }
+
     /** True when {@code self} has something to run, to re-check before it sleeps. */
     boolean hasWorkFor(Carrier self) {
         if (self.hasLocalWork() || !injected.isEmpty()) return true;

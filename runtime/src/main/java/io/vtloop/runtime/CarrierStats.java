@@ -19,6 +19,7 @@ final class CarrierStats {
     long spinsEmpty;       // spins that found nothing in their full length (each halves the next; Carrier.spin)
     long wakeupsSent;      // wake-ups of this carrier's sleep by other threads (WakeupGate claims)
     long unparksSent;      // of those, the ones that unparked a parked sleeper instead of writing the eventfd
+    long runnextWakes;     // wakes of a sleeping carrier for a runnext filled while none spun (Carrier.offerRunnext)
     long skippedSyscalls;  // reads/writes not issued: fd known not ready
     long timersFired;      // park timeouts fired from this carrier
     long timersCancelled;  // park timeouts cancelled before firing
@@ -41,6 +42,7 @@ final class CarrierStats {
         m.merge("spinsEmpty", spinsEmpty, Long::sum);
         m.merge("wakeups", wakeupsSent, Long::sum);
         m.merge("wakeupsUnparked", unparksSent, Long::sum);
+        m.merge("runnextWakes", runnextWakes, Long::sum);
         m.merge("skippedSyscalls", skippedSyscalls, Long::sum);
         m.merge("timersFired", timersFired, Long::sum);
         m.merge("timersCancelled", timersCancelled, Long::sum);

@@ -19,7 +19,9 @@ import java.util.concurrent.locks.LockSupport;
  * as the JDK's pool can only queue work when every worker is busy: work moved to the shared queue
  * would then only wait longer there (it is polled every 61st task) than in the carrier's own FIFO.
  * A thread waiting in a busy carrier's {@code runnext} while another carrier sleeps gets a second
- * look sooner ({@link #RUNNEXT_LOOK_NANOS}) and moves if the same task still runs.
+ * look sooner ({@link #RUNNEXT_LOOK_NANOS}) and moves if the same task still runs; usually a
+ * spinner took it long before ({@code Carrier.offerRunnext}), and this look is the fallback for
+ * the wakes that hint missed or paced away.
  *
  * <p>Detection reads each carrier's task counter ({@link Carrier#taskSeq}, odd while a task
  * runs): the same odd value seen for {@code stall} nanoseconds is one task running that long.
