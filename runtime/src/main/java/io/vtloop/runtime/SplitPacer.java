@@ -40,11 +40,6 @@ final class SplitPacer {
         return true;
     }
 
-    /** The splits paid (the peer was taken off the carrier): the next gap is the shortest. */
-    void paid() {
-        gap = MIN_GAP_NANOS;
-    }
-
     /** The gap now (tests). */
     long gap() { return gap; }
 }

@@ -38,19 +38,6 @@ class SplitPacerTest {
         assertEquals(MIN, p.gap());
     }
 
-    /** Wakes that paid (the peer was taken off the carrier) pace from the shortest gap again, however long it had grown. */
-    @Test
-    void aPaidWakeResetsTheGap() {
-        SplitPacer p = new SplitPacer();
-        long now = 0;
-        for (int i = 0; i < 100_000; i++) p.tryAt(now += 10_000);   // asked every 10 us for 1 s: the gap grows
-        assertEquals(MAX, p.gap());
-        assertFalse(p.tryAt(now += MIN));
-        p.paid();
-        assertEquals(MIN, p.gap());
-        assertTrue(p.tryAt(now += MIN), "the shortest gap after the last allowed one");
-    }
-
     /** Whatever the pattern of requests, allowed splits are never closer than MIN nor rarer than MAX allows. */
     @Test
     void randomRequestsKeepTheBounds() {
