@@ -2,8 +2,6 @@ package io.vtloop.runtime;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.SplittableRandom;
-
 import static org.junit.jupiter.api.Assertions.*;
 
 /** {@link OfferPacer}'s rule, on a clock the test drives. */
@@ -52,25 +50,10 @@ class OfferPacerTest {
         assertEquals(MIN, p.gap(), "paid since the last wake: the shortest gap again");
     }
 
-    /** Whatever the pattern, allowed wakes are never closer than MIN, and one asked MAX after the last is allowed. */
+    /** Whatever the pattern (and wakes that pay now and then), the bounds hold: {@link SplitPacerTest#keepsTheBounds}. */
     @Test
     void randomOffersKeepTheBounds() {
-        SplittableRandom r = new SplittableRandom(Long.getLong("vtloop.test.seed", System.nanoTime()));
         OfferPacer p = new OfferPacer();
-        long now = r.nextLong(), last = 0;
-        boolean any = false;
-        for (int i = 0; i < 200_000; i++) {
-            now += r.nextInt(4) == 0 ? r.nextLong(3 * MAX) : r.nextLong(2 * MIN);
-            if (r.nextInt(50) == 0) p.paid();
-            boolean due = any && now - last >= MAX;
-            if (p.tryAt(now)) {
-                assertTrue(!any || now - last >= MIN, "two wakes " + (now - last) + " ns apart");
-                any = true;
-                last = now;
-            } else {
-                assertFalse(due, "refused " + (now - last) + " ns after the last");
-            }
-            assertTrue(p.gap() >= MIN && p.gap() <= MAX);
-        }
+        SplitPacerTest.keepsTheBounds(p::tryAt, p::gap, p::paid);
     }
 }
