@@ -8,17 +8,11 @@ import static org.junit.jupiter.api.Assertions.*;
 class OfferPacerTest {
     private static final long MIN = SplitPacer.MIN_GAP_NANOS, MAX = SplitPacer.MAX_GAP_NANOS;
 
+    /** A chain offers at every stage, and no wake pays. */
     @Test
     void wakesThatNeverPayBackOffToOnePerMaxGap() {
         OfferPacer p = new OfferPacer();
-        long now = 987_654_321;
-        int allowed = 0;
-        for (int i = 0; i < 100_000; i++) {           // a chain: an offer every 10 us for 1 s
-            if (p.tryAt(now)) allowed++;
-            now += 10_000;
-        }
-        assertEquals(MAX, p.gap());
-        assertTrue(allowed < 1_000_000_000 / MAX + 20, "wakes in 1 s: " + allowed);
+        SplitPacerTest.backsOffToOnePerMaxGap(p::tryAt, p::gap);
     }
 
     /** Starvation's shape: an offer every 70 us, and every wake pays; the gap stays the shortest, so none is refused. */

@@ -12,19 +12,25 @@ import static org.junit.jupiter.api.Assertions.*;
 class SplitPacerTest {
     private static final long MIN = SplitPacer.MIN_GAP_NANOS, MAX = SplitPacer.MAX_GAP_NANOS;
 
+    /** A cold pair asks at every hand-off. */
     @Test
     void splitsAskedForAtEveryHandOffBackOffToOnePerMaxGap() {
         SplitPacer p = new SplitPacer();
+        backsOffToOnePerMaxGap(p::tryAt, p::gap);
+    }
+
+    /** Asked every 10 µs for 1 s (the first allowed), a pacer reaches MAX and allows about one per MAX. */
+    static void backsOffToOnePerMaxGap(LongPredicate tryAt, LongSupplier gap) {
         long now = 123_456_789;
-        assertTrue(p.tryAt(now), "the first split");
+        assertTrue(tryAt.test(now), "the first");
         int allowed = 1;
-        for (int i = 0; i < 100_000; i++) {           // a cold pair: asks every 10 us for 1 s
+        for (int i = 0; i < 100_000; i++) {
             now += 10_000;
-            if (p.tryAt(now)) allowed++;
+            if (tryAt.test(now)) allowed++;
         }
-        assertEquals(MAX, p.gap());
-        assertTrue(allowed < 1_000_000_000 / MAX + 20, "splits in 1 s: " + allowed);
-        assertFalse(p.tryAt(now + 1), "within the gap");
+        assertEquals(MAX, gap.getAsLong());
+        assertTrue(allowed < 1_000_000_000 / MAX + 20, "allowed in 1 s: " + allowed);
+        assertFalse(tryAt.test(now + 1), "within the gap");
     }
 
     @Test
