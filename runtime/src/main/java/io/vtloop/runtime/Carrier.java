@@ -237,8 +237,9 @@ final class Carrier {
      * After the pacer refused a wake, {@link #offerRunnext} reads the clock again only after this
      * many more offers: a chain of hand-offs on one carrier while another sleeps (each stage of a
      * {@code CompletableFuture} chain starts the next thread) offers at every hand-off, and a
-     * {@code System.nanoTime} each (about 25 ns here) cost a fifth of a 150 ns stage
-     * (CompletableFutureChain, two cores). A wake that paid resets it.
+     * {@code System.nanoTime} each made a stage 150 → 212 ns (CompletableFutureChain, two cores,
+     * session 16's {@code 2c-rw3}; 159 against 156 with the skip, {@code 2cw-clock}). A wake that
+     * paid resets it.
      */
     static final int OFFERS_PER_CLOCK = 64;
     /**
